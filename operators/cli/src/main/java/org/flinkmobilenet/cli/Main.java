@@ -1,0 +1,52 @@
+package org.flinkmobilenet.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/** Entry point of {@code ./mobilenet}: dispatches to one subcommand. */
+public final class Main {
+
+    static final String USAGE = """
+            usage: ./mobilenet <command> [options]
+
+            commands:
+              classify --model FILE[,FILE] [--labels FILE] [--top K] [--crop F] [--raw-size WxH] IMAGE...
+                  one JSON line per image: {"image", "top": [{"index", "label", "score"}], "ms"}
+              profile (--model FILE[,FILE] | --arch mobilenet_v1 --alpha A --resolution R [--standard-conv])
+                      [--format table|json] [--runs N] [--warmup N]
+                  the per-layer table: output shape, multiply-adds, parameters, measured time, shares by type
+
+            Run a command with --help for its options.
+            """;
+
+    private Main() {}
+
+    public static void main(String[] argv) {
+        System.exit(run(argv, System.out, System.err));
+    }
+
+    /** Runs a command and returns the process exit code (0 ok, 1 failure, 2 usage). */
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
+            out.print(USAGE);
+            return argv.length == 0 ? 2 : 0;
+        }
+        String command = argv[0];
+        String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+        try {
+            return switch (command) {
+                case "classify" -> new ClassifyCommand(out, err).run(rest);
+                case "profile" -> new ProfileCommand(out, err).run(rest);
+                default -> {
+                    err.println("error: unknown command '" + command + "'");
+                    err.print(USAGE);
+                    yield 2;
+                }
+            };
+        } catch (Args.UsageException e) {
+            err.println("error: " + e.getMessage());
+            err.println("run ./mobilenet " + command + " --help for its options");
+            return 2;
+        }
+    }
+}

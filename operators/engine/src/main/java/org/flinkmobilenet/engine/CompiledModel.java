@@ -1,0 +1,103 @@
+package org.flinkmobilenet.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.flinkmobilenet.engine.graph.Add;
+import org.flinkmobilenet.engine.graph.AvgPool;
+import org.flinkmobilenet.engine.graph.Conv2d;
+import org.flinkmobilenet.engine.graph.DepthwiseConv2d;
+import org.flinkmobilenet.engine.graph.FullyConnected;
+import org.flinkmobilenet.engine.graph.GlobalAvgPool;
+import org.flinkmobilenet.engine.graph.Graph;
+import org.flinkmobilenet.engine.graph.Node;
+import org.flinkmobilenet.engine.graph.Reshape;
+import org.flinkmobilenet.engine.graph.Softmax;
+import org.flinkmobilenet.engine.kernels.KernelSelector;
+import org.flinkmobilenet.engine.kernels.KernelSet;
+import org.flinkmobilenet.engine.kernels.Step;
+
+/**
+ * A graph compiled for execution: each node bound to a kernel with its weights packed, and the arena
+ * planned. Immutable and thread-safe: one per model per JVM, shared by every {@link Engine}, which
+ * adds only its own scratch memory.
+ */
+public final class CompiledModel {
+
+    private final Graph graph;
+    private final KernelSet kernels;
+    private final List<CompiledLayer> layers;
+    private final MemoryPlan plan;
+
+    private CompiledModel(Graph graph, KernelSet kernels, List<CompiledLayer> layers, MemoryPlan plan) {
+        this.graph = graph;
+        this.kernels = kernels;
+        this.layers = List.copyOf(layers);
+        this.plan = plan;
+    }
+
+    /** Compiles with the kernels {@link KernelSelector} chose for this JVM. */
+    public static CompiledModel compile(Graph graph) {
+        return compile(graph, KernelSelector.kernels());
+    }
+
+    public static CompiledModel compile(Graph graph, KernelSet kernels) {
+        List<CompiledLayer> layers = new ArrayList<>();
+        List<Node> nodes = graph.nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node node = nodes.get(i);
+            Step step = bind(graph, node, kernels);
+            if (step == null) {
+                continue; // a reshape: its output shares its input's memory, nothing to run
+            }
+            layers.add(new CompiledLayer(i, node.name(), graph.kindOf(i), graph.shapeOf(node.output()),
+                    graph.macs(node), node.weightCount(), step));
+        }
+        return new CompiledModel(graph, kernels, layers, MemoryPlan.of(graph));
+    }
+
+    private static Step bind(Graph graph, Node node, KernelSet k) {
+        if (node instanceof Conv2d c) {
+            return k.conv2d(c);
+        } else if (node instanceof DepthwiseConv2d d) {
+            return k.depthwiseConv2d(d);
+        } else if (node instanceof FullyConnected f) {
+            return k.fullyConnected(f);
+        } else if (node instanceof Add a) {
+            return k.add(a, graph.shapeOf(a.output()));
+        } else if (node instanceof AvgPool p) {
+            return k.avgPool(p, graph.shapeOf(p.input()).c());
+        } else if (node instanceof GlobalAvgPool p) {
+            return k.globalAvgPool(p, graph.shapeOf(p.input()));
+        } else if (node instanceof Softmax s) {
+            return k.softmax(s, graph.shapeOf(s.input()).c());
+        } else if (node instanceof Reshape) {
+            return null;
+        }
+        throw new IllegalStateException("no kernel for " + node);
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public KernelSet kernels() {
+        return kernels;
+    }
+
+    public List<CompiledLayer> layers() {
+        return layers;
+    }
+
+    public MemoryPlan memoryPlan() {
+        return plan;
+    }
+
+    /** Arena floats an engine needs for batches of up to {@code maxBatch} frames. */
+    public long arenaFloats(int maxBatch) {
+        return (long) plan.size() * maxBatch;
+    }
+
+    public Engine newEngine(int maxBatch) {
+        return new Engine(this, maxBatch);
+    }
+}

@@ -1,0 +1,95 @@
+package org.flinkmobilenet.engine;
+
+import org.flinkmobilenet.engine.graph.Graph;
+
+/**
+ * Runs a {@link CompiledModel} on batches of up to {@code maxBatch} frames. Owns the arena that holds
+ * every activation, allocated once here, so running a frame allocates nothing. Not thread-safe: one
+ * engine per thread (per Flink slot); engines of one model share its packed weights.
+ */
+public final class Engine {
+
+    private final CompiledModel model;
+    private final int maxBatch;
+    private final float[] arena; // (planned values x maxBatch), see MemoryPlan
+    private final int[] base;    // (values) where each value starts in the arena
+    private final int inputSize;
+    private final int outputSize;
+
+    Engine(CompiledModel model, int maxBatch) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
+        }
+        long floats = model.arenaFloats(maxBatch);
+        if (floats > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("arena of " + floats + " floats is too large; lower the batch size");
+        }
+        this.model = model;
+        this.maxBatch = maxBatch;
+        this.arena = new float[(int) floats];
+        Graph g = model.graph();
+        this.base = new int[g.values().size()];
+        for (int v = 0; v < base.length; v++) {
+            base[v] = model.memoryPlan().offset(v) * maxBatch;
+        }
+        this.inputSize = g.inputShape().size();
+        this.outputSize = g.outputShape().size();
+    }
+
+    public CompiledModel model() {
+        return model;
+    }
+
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /** The array the input is written into (see {@link #inputOffset}) and the output read from. */
+    public float[] arena() {
+        return arena;
+    }
+
+    /** Where item {@code i}'s input (h, w, 3), already normalised, goes in {@link #arena()}. */
+    public int inputOffset(int item) {
+        return base[0] + item * inputSize;
+    }
+
+    /** Where item {@code i}'s output (classes) is in {@link #arena()} after {@link #run}. */
+    public int outputOffset(int item) {
+        return base[model.graph().output()] + item * outputSize;
+    }
+
+    public int outputSize() {
+        return outputSize;
+    }
+
+    /** Runs the network on the first {@code batch} inputs. */
+    public void run(int batch) {
+        checkBatch(batch);
+        for (CompiledLayer layer : model.layers()) {
+            layer.step().run(arena, base, batch);
+        }
+    }
+
+    /** Runs like {@link #run} and adds each layer's wall time to {@code nanos[layer]}. */
+    public void runTimed(int batch, long[] nanos) {
+        checkBatch(batch);
+        var layers = model.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            long t0 = System.nanoTime();
+            layers.get(i).step().run(arena, base, batch);
+            nanos[i] += System.nanoTime() - t0;
+        }
+    }
+
+    /** Copies item {@code i}'s output into {@code dst}. */
+    public void copyOutput(int item, float[] dst) {
+        System.arraycopy(arena, outputOffset(item), dst, 0, outputSize);
+    }
+
+    private void checkBatch(int batch) {
+        if (batch < 1 || batch > maxBatch) {
+            throw new IllegalArgumentException("batch " + batch + " outside 1.." + maxBatch);
+        }
+    }
+}

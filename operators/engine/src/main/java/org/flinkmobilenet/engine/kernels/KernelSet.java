@@ -1,0 +1,34 @@
+package org.flinkmobilenet.engine.kernels;
+
+import org.flinkmobilenet.engine.graph.Add;
+import org.flinkmobilenet.engine.graph.AvgPool;
+import org.flinkmobilenet.engine.graph.Conv2d;
+import org.flinkmobilenet.engine.graph.DepthwiseConv2d;
+import org.flinkmobilenet.engine.graph.FullyConnected;
+import org.flinkmobilenet.engine.graph.GlobalAvgPool;
+import org.flinkmobilenet.engine.graph.Shape;
+import org.flinkmobilenet.engine.graph.Softmax;
+
+/**
+ * A family of kernels. For each node the set returns a {@link Step}; any weight packing it needs
+ * happens here, once, and the packed weights are shared by every engine built from the compiled model.
+ */
+public interface KernelSet {
+
+    /** Short name, logged and shown in benchmarks. */
+    String name();
+
+    Step conv2d(Conv2d node);
+
+    Step depthwiseConv2d(DepthwiseConv2d node);
+
+    Step fullyConnected(FullyConnected node);
+
+    Step add(Add node, Shape shape);
+
+    Step avgPool(AvgPool node, int channels);
+
+    Step globalAvgPool(GlobalAvgPool node, Shape input);
+
+    Step softmax(Softmax node, int channels);
+}
