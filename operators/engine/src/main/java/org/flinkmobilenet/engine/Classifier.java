@@ -51,6 +51,29 @@ public final class Classifier {
         return TopK.of(engine.arena(), engine.outputOffset(item), engine.outputSize(), k, model.labels());
     }
 
+    /**
+     * Runs {@code rounds} rounds of synthetic frames through the engine, at every batch size from 1
+     * to the maximum, so the JIT has compiled every kernel (remainder paths included) before the
+     * first real frame. Returns the time it took in milliseconds.
+     */
+    public double warmUp(int rounds) {
+        long t0 = System.nanoTime();
+        float[] arena = engine.arena();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int item = 0; item < engine.maxBatch(); item++) {
+            int off = engine.inputOffset(item);
+            for (int i = 0; i < model.compiled().graph().inputShape().size(); i++) {
+                arena[off + i] = (float) (random.nextDouble() * 2 - 1);
+            }
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (int batch = 1; batch <= engine.maxBatch(); batch++) {
+                engine.run(batch);
+            }
+        }
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
     public List<Prediction> classify(RgbImage image, int k) {
         setInput(0, image);
         run(1);

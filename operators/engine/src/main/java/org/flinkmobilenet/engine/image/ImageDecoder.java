@@ -6,7 +6,11 @@ import java.awt.image.DataBufferInt;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -74,6 +78,7 @@ public final class ImageDecoder {
     }
 
     private RgbImage decodeEncoded(byte[] data, ImageFormat format) throws ImageDecodeException {
+        checkHeaderSize(data, format);
         Iterator<ImageReader> readers = ImageIO.getImageReadersByMIMEType(format.mimeType);
         if (!readers.hasNext()) {
             throw new ImageDecodeException(Reason.UNSUPPORTED, "no decoder for " + format.mimeType);
@@ -84,8 +89,15 @@ public final class ImageDecoder {
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             limits.checkSize(width, height);
+            // Readers report damage they can paper over (a JPEG cut short is filled with grey) as
+            // warnings; a frame like that would be classified wrongly, so it counts as corrupt.
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             ImageReadParam param = reader.getDefaultReadParam();
             BufferedImage image = reader.read(0, param);
+            if (!warnings.isEmpty()) {
+                throw new ImageDecodeException(Reason.CORRUPT, format.name() + " is damaged: " + warnings.get(0));
+            }
             if (image.getWidth() != width || image.getHeight() != height) {
                 throw new ImageDecodeException(Reason.CORRUPT, "decoded size differs from the declared size");
             }
@@ -99,6 +111,36 @@ public final class ImageDecoder {
             throw new ImageDecodeException(Reason.CORRUPT, format.name() + " does not decode: " + detail, e);
         } finally {
             reader.dispose();
+        }
+    }
+
+    /**
+     * PNG and BMP state their size at fixed places in the header: check it here, before any reader
+     * runs, so a decompression bomb is refused by size whatever the reader would make of it. (JPEG
+     * keeps its size in a frame marker; the reader's getWidth/getHeight read just that.)
+     */
+    private void checkHeaderSize(byte[] data, ImageFormat format) throws ImageDecodeException {
+        ByteBuffer bb = ByteBuffer.wrap(data);
+        if (format == ImageFormat.PNG) {
+            if (data.length < 24 || bb.getInt(12) != 0x49484452) { // "IHDR"
+                throw new ImageDecodeException(Reason.CORRUPT, "PNG has no IHDR header");
+            }
+            limits.checkSize(bb.getInt(16) & 0xffffffffL, bb.getInt(20) & 0xffffffffL);
+        } else if (format == ImageFormat.BMP) {
+            if (data.length < 26) {
+                throw new ImageDecodeException(Reason.CORRUPT, "BMP header is truncated");
+            }
+            bb.order(ByteOrder.LITTLE_ENDIAN);
+            int headerSize = bb.getInt(14);
+            long width, height;
+            if (headerSize == 12) { // OS/2 BITMAPCOREHEADER: 16-bit sizes
+                width = bb.getShort(18) & 0xffff;
+                height = bb.getShort(20) & 0xffff;
+            } else {
+                width = bb.getInt(18);
+                height = Math.abs((long) bb.getInt(22)); // negative height: rows stored top-down
+            }
+            limits.checkSize(width, height);
         }
     }
 

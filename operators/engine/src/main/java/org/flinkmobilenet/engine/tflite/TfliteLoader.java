@@ -93,11 +93,14 @@ public final class TfliteLoader {
                 throw new ModelLoadException(file.where() + ": the file is truncated or corrupt ("
                         + e.getClass().getSimpleName() + " while reading the flatbuffer)", e);
             }
-            if (labels.isEmpty()) {
-                Optional<List<String>> embedded = EmbeddedLabels.find(contents.get(i));
-                if (embedded.isPresent()) {
-                    labels = embedded.get();
-                }
+            Optional<List<String>> embedded;
+            try {
+                embedded = EmbeddedLabels.find(contents.get(i));
+            } catch (IOException e) {
+                throw new ModelLoadException(names.get(i) + ": " + e.getMessage(), e);
+            }
+            if (labels.isEmpty() && embedded.isPresent()) {
+                labels = embedded.get();
             }
         }
         try {

@@ -63,9 +63,23 @@ final class TfliteSchema {
             return o != 0 ? __string(o + bb_pos) : null;
         }
 
-        final int vectorLength(int index) {
+        /** Length of a vector field, checked against the end of the buffer (a corrupt length throws). */
+        final int vectorLength(int index, int elementSize) {
             int o = __offset(slot(index));
-            return o != 0 ? __vector_len(o) : 0;
+            if (o == 0) {
+                return 0;
+            }
+            int n = __vector_len(o);
+            long end = (long) __vector(o) + (long) n * elementSize;
+            if (n < 0 || end > bb.limit()) {
+                throw new IndexOutOfBoundsException("vector of " + n + " elements runs past the end of the buffer");
+            }
+            return n;
+        }
+
+        /** Length of a vector of tables or strings (4-byte offsets). */
+        final int vectorLength(int index) {
+            return vectorLength(index, 4);
         }
 
         final int intElement(int index, int i) {
@@ -102,7 +116,7 @@ final class TfliteSchema {
         }
 
         final long[] longVector(int index) {
-            int n = vectorLength(index);
+            int n = vectorLength(index, 8);
             long[] out = new long[n];
             for (int i = 0; i < n; i++) {
                 out[i] = longElement(index, i);
@@ -128,6 +142,7 @@ final class TfliteSchema {
             if (o == 0) {
                 return null;
             }
+            vectorLength(index, 1);
             ByteBuffer view = __vector_as_bytebuffer(slot(index), 1);
             return view == null ? null : view.slice().order(ByteOrder.LITTLE_ENDIAN);
         }
@@ -294,6 +309,15 @@ final class TfliteSchema {
     static final class Buffer extends Tbl {
         ByteBuffer data() {
             return bytes(0);
+        }
+
+        /** Where this buffer's inline data ends in the file, or 0 when it has none. */
+        long dataEnd() {
+            int o = __offset(slot(0));
+            if (o == 0) {
+                return 0;
+            }
+            return (long) __vector(o) + __vector_len(o);
         }
 
         long offset() {
