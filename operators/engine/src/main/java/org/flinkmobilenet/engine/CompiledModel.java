@@ -14,7 +14,7 @@ import org.flinkmobilenet.engine.graph.Reshape;
 import org.flinkmobilenet.engine.graph.Softmax;
 import org.flinkmobilenet.engine.kernels.KernelSelector;
 import org.flinkmobilenet.engine.kernels.KernelSet;
-import org.flinkmobilenet.engine.kernels.Step;
+import org.flinkmobilenet.engine.kernels.Kernel;
 
 /**
  * A graph compiled for execution: each node bound to a kernel with its weights packed, and the arena
@@ -45,17 +45,17 @@ public final class CompiledModel {
         List<Node> nodes = graph.nodes();
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
-            Step step = bind(graph, node, kernels);
-            if (step == null) {
+            Kernel kernel = bind(graph, node, kernels);
+            if (kernel == null) {
                 continue; // a reshape: its output shares its input's memory, nothing to run
             }
             layers.add(new CompiledLayer(i, node.name(), graph.kindOf(i), graph.shapeOf(node.output()),
-                    graph.macs(node), node.weightCount(), step));
+                    graph.macs(node), node.weightCount(), kernel));
         }
         return new CompiledModel(graph, kernels, layers, MemoryPlan.of(graph));
     }
 
-    private static Step bind(Graph graph, Node node, KernelSet k) {
+    private static Kernel bind(Graph graph, Node node, KernelSet k) {
         if (node instanceof Conv2d c) {
             return k.conv2d(c);
         } else if (node instanceof DepthwiseConv2d d) {
@@ -95,6 +95,16 @@ public final class CompiledModel {
     /** Arena floats an engine needs for batches of up to {@code maxBatch} frames. */
     public long arenaFloats(int maxBatch) {
         return (long) plan.size() * maxBatch;
+    }
+
+    /** Scratch floats an engine needs: the most any one layer's kernel asks for. */
+    public int scratchFloats() {
+        return layers.stream().mapToInt(l -> l.kernel().scratchFloats()).max().orElse(0);
+    }
+
+    /** Bytes one engine allocates for batches of up to {@code maxBatch} frames (arena and scratch). */
+    public long engineBytes(int maxBatch) {
+        return 4L * (arenaFloats(maxBatch) + scratchFloats());
     }
 
     public Engine newEngine(int maxBatch) {

@@ -12,6 +12,7 @@ public final class Engine {
     private final CompiledModel model;
     private final int maxBatch;
     private final float[] arena; // (planned values x maxBatch), see MemoryPlan
+    private final float[] scratch; // (largest scratch any kernel needs)
     private final int[] base;    // (values) where each value starts in the arena
     private final int inputSize;
     private final int outputSize;
@@ -27,6 +28,7 @@ public final class Engine {
         this.model = model;
         this.maxBatch = maxBatch;
         this.arena = new float[(int) floats];
+        this.scratch = new float[model.scratchFloats()];
         Graph g = model.graph();
         this.base = new int[g.values().size()];
         for (int v = 0; v < base.length; v++) {
@@ -67,7 +69,7 @@ public final class Engine {
     public void run(int batch) {
         checkBatch(batch);
         for (CompiledLayer layer : model.layers()) {
-            layer.step().run(arena, base, batch);
+            layer.kernel().step().run(arena, base, batch, scratch);
         }
     }
 
@@ -77,7 +79,7 @@ public final class Engine {
         var layers = model.layers();
         for (int i = 0; i < layers.size(); i++) {
             long t0 = System.nanoTime();
-            layers.get(i).step().run(arena, base, batch);
+            layers.get(i).kernel().step().run(arena, base, batch, scratch);
             nanos[i] += System.nanoTime() - t0;
         }
     }

@@ -182,6 +182,19 @@ public final class Graph {
         return LayerKind.RESHAPE;
     }
 
+    /**
+     * The network up to its logits: a final softmax removed (the same graph when there is none).
+     * Comparisons between implementations use logits, where float differences are not squashed.
+     */
+    public Graph logits() {
+        if (!outputIsProbabilities()) {
+            return this;
+        }
+        Softmax last = (Softmax) nodes.get(nodes.size() - 1);
+        return new Graph(name + " (logits)", values, nodes.subList(0, nodes.size() - 1), last.input(), normalization,
+                labels, synthetic);
+    }
+
     /** The same network with another name/labels, e.g. when two files are chained. */
     public Graph withLabels(List<String> newLabels) {
         return new Graph(name, values, nodes, output, normalization, newLabels, synthetic);

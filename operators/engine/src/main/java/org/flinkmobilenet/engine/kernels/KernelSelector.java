@@ -3,10 +3,17 @@ package org.flinkmobilenet.engine.kernels;
 import java.util.logging.Logger;
 
 /**
- * The one place that decides which kernels run. Today only the reference kernels exist; the tuned
- * Vector API kernels slot in here.
+ * The one place that decides which kernels run, once per JVM, and logs the choice.
  *
- * <p>System property {@code mobilenet.kernels}: {@code reference} forces the reference kernels.
+ * <p>System properties:
+ * <ul>
+ *   <li>{@code mobilenet.kernels}: {@code auto} (default: the tuned Vector API kernels when the JVM
+ *       has the {@code jdk.incubator.vector} module, else the reference kernels), {@code vector}
+ *       (tuned, fail if the module is missing) or {@code reference} (force the plain-loop kernels);</li>
+ *   <li>{@code mobilenet.vector.bits}: 128, 256 or 512 forces a vector width (default: the CPU's
+ *       preferred width).</li>
+ * </ul>
+ * The tuned kernels need the JVM flag {@code --add-modules jdk.incubator.vector}.
  */
 public final class KernelSelector {
 
@@ -23,7 +30,7 @@ public final class KernelSelector {
         if (k == null) {
             synchronized (KernelSelector.class) {
                 if (chosen == null) {
-                    chosen = choose();
+                    chosen = choose(System.getProperty(PROPERTY, "auto"));
                 }
                 k = chosen;
             }
@@ -31,10 +38,50 @@ public final class KernelSelector {
         return k;
     }
 
-    private static KernelSet choose() {
-        String wanted = System.getProperty(PROPERTY, "auto");
-        KernelSet set = ReferenceKernelSet.INSTANCE;
-        LOG.info("MobileNet kernels: " + set.name() + " (" + PROPERTY + "=" + wanted + ")");
+    /** True when this JVM was started with the incubator vector module. */
+    public static boolean vectorModulePresent() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** The tuned kernels; fails when the incubator module is missing. For tests and benchmarks. */
+    public static KernelSet vector() {
+        if (!vectorModulePresent()) {
+            throw new IllegalStateException("the tuned kernels need the JVM flag --add-modules jdk.incubator.vector");
+        }
+        return VectorKernelSet.INSTANCE;
+    }
+
+    static KernelSet choose(String wanted) {
+        KernelSet set;
+        String why;
+        boolean fellBack = false;
+        switch (wanted.strip()) {
+            case "reference" -> {
+                set = ReferenceKernelSet.INSTANCE;
+                why = "forced by -D" + PROPERTY + "=reference";
+            }
+            case "vector" -> {
+                set = vector();
+                why = "forced by -D" + PROPERTY + "=vector";
+            }
+            case "auto" -> {
+                if (vectorModulePresent()) {
+                    set = VectorKernelSet.INSTANCE;
+                    why = "jdk.incubator.vector present";
+                } else {
+                    set = ReferenceKernelSet.INSTANCE;
+                    fellBack = true;
+                    why = "jdk.incubator.vector is not in this JVM (add --add-modules jdk.incubator.vector "
+                            + "for the tuned kernels); falling back to the reference kernels, 20-100x slower";
+                }
+            }
+            default -> throw new IllegalArgumentException(PROPERTY + " must be auto, vector or reference, was '" + wanted + "'");
+        }
+        if (fellBack) {
+            LOG.warning("MobileNet kernels: " + set.name() + " (" + why + ")");
+        } else {
+            LOG.info("MobileNet kernels: " + set.name() + " (" + why + ")");
+        }
         return set;
     }
 }

@@ -10,7 +10,7 @@ import org.flinkmobilenet.engine.graph.Shape;
 import org.flinkmobilenet.engine.graph.Softmax;
 
 /**
- * A family of kernels. For each node the set returns a {@link Step}; any weight packing it needs
+ * A family of kernels. For each node the set returns a {@link Kernel}; any weight packing it needs
  * happens here, once, and the packed weights are shared by every engine built from the compiled model.
  */
 public interface KernelSet {
@@ -18,17 +18,17 @@ public interface KernelSet {
     /** Short name, logged and shown in benchmarks. */
     String name();
 
-    Step conv2d(Conv2d node);
+    Kernel conv2d(Conv2d node);
 
-    Step depthwiseConv2d(DepthwiseConv2d node);
+    Kernel depthwiseConv2d(DepthwiseConv2d node);
 
-    Step fullyConnected(FullyConnected node);
+    Kernel fullyConnected(FullyConnected node);
 
-    Step add(Add node, Shape shape);
+    Kernel add(Add node, Shape shape);
 
-    Step avgPool(AvgPool node, int channels);
+    Kernel avgPool(AvgPool node, int channels);
 
-    Step globalAvgPool(GlobalAvgPool node, Shape input);
+    Kernel globalAvgPool(GlobalAvgPool node, Shape input);
 
-    Step softmax(Softmax node, int channels);
+    Kernel softmax(Softmax node, int channels);
 }

@@ -22,50 +22,50 @@ public final class ReferenceKernelSet implements KernelSet {
     }
 
     @Override
-    public Step conv2d(Conv2d node) {
+    public Kernel conv2d(Conv2d node) {
         int in = node.input(), out = node.output();
-        return (a, base, batch) -> ReferenceKernels.conv2d(a, base[in], a, base[out], batch, node.geometry(),
-                node.inChannels(), node.outChannels(), node.weights(), node.bias(), node.activation());
+        return Kernel.of("reference", (a, base, batch, scratch) -> ReferenceKernels.conv2d(a, base[in], a, base[out], batch, node.geometry(),
+                node.inChannels(), node.outChannels(), node.weights(), node.bias(), node.activation()));
     }
 
     @Override
-    public Step depthwiseConv2d(DepthwiseConv2d node) {
+    public Kernel depthwiseConv2d(DepthwiseConv2d node) {
         int in = node.input(), out = node.output();
-        return (a, base, batch) -> ReferenceKernels.depthwiseConv2d(a, base[in], a, base[out], batch,
-                node.geometry(), node.channels(), node.weights(), node.bias(), node.activation());
+        return Kernel.of("reference", (a, base, batch, scratch) -> ReferenceKernels.depthwiseConv2d(a, base[in], a, base[out], batch,
+                node.geometry(), node.channels(), node.weights(), node.bias(), node.activation()));
     }
 
     @Override
-    public Step fullyConnected(FullyConnected node) {
+    public Kernel fullyConnected(FullyConnected node) {
         int in = node.input(), out = node.output();
-        return (a, base, batch) -> ReferenceKernels.fullyConnected(a, base[in], a, base[out], batch,
-                node.inFeatures(), node.outFeatures(), node.weights(), node.bias(), node.activation());
+        return Kernel.of("reference", (a, base, batch, scratch) -> ReferenceKernels.fullyConnected(a, base[in], a, base[out], batch,
+                node.inFeatures(), node.outFeatures(), node.weights(), node.bias(), node.activation()));
     }
 
     @Override
-    public Step add(Add node, Shape shape) {
+    public Kernel add(Add node, Shape shape) {
         int l = node.left(), r = node.right(), out = node.output(), size = shape.size();
-        return (a, base, batch) -> ReferenceKernels.add(a, base[l], a, base[r], a, base[out], batch * size,
-                node.activation());
+        return Kernel.of("reference", (a, base, batch, scratch) -> ReferenceKernels.add(a, base[l], a, base[r], a, base[out], batch * size,
+                node.activation()));
     }
 
     @Override
-    public Step avgPool(AvgPool node, int channels) {
+    public Kernel avgPool(AvgPool node, int channels) {
         int in = node.input(), out = node.output();
-        return (a, base, batch) -> ReferenceKernels.avgPool(a, base[in], a, base[out], batch, node.geometry(),
-                channels, node.activation());
+        return Kernel.of("reference", (a, base, batch, scratch) -> ReferenceKernels.avgPool(a, base[in], a, base[out], batch, node.geometry(),
+                channels, node.activation()));
     }
 
     @Override
-    public Step globalAvgPool(GlobalAvgPool node, Shape input) {
+    public Kernel globalAvgPool(GlobalAvgPool node, Shape input) {
         int in = node.input(), out = node.output();
-        return (a, base, batch) -> ReferenceKernels.globalAvgPool(a, base[in], a, base[out], batch,
-                input.h(), input.w(), input.c());
+        return Kernel.of("reference", (a, base, batch, scratch) -> ReferenceKernels.globalAvgPool(a, base[in], a, base[out], batch,
+                input.h(), input.w(), input.c()));
     }
 
     @Override
-    public Step softmax(Softmax node, int channels) {
+    public Kernel softmax(Softmax node, int channels) {
         int in = node.input(), out = node.output();
-        return (a, base, batch) -> ReferenceKernels.softmax(a, base[in], a, base[out], batch, channels, node.beta());
+        return Kernel.of("reference", (a, base, batch, scratch) -> ReferenceKernels.softmax(a, base[in], a, base[out], batch, channels, node.beta()));
     }
 }
