@@ -34,7 +34,7 @@ public final class Classifier {
         return engine.maxBatch();
     }
 
-    /** Puts {@code image} in batch slot {@code item}. */
+    /** Puts {@code image} in batch slot {@code item}; every slot of a batch is set before each {@link #run}. */
     public void setInput(int item, RgbImage image) {
         if (item < 0 || item >= engine.maxBatch()) {
             throw new IllegalArgumentException("item " + item + " outside 0.." + (engine.maxBatch() - 1));
@@ -52,26 +52,11 @@ public final class Classifier {
     }
 
     /**
-     * Runs {@code rounds} rounds of synthetic frames through the engine, at every batch size from 1
-     * to the maximum, so the JIT has compiled every kernel (remainder paths included) before the
-     * first real frame. Returns the time it took in milliseconds.
+     * Runs synthetic frames until the JIT has compiled every kernel at every batch size up to the
+     * maximum (see {@link WarmUp}), or until {@code maxMillis} have passed.
      */
-    public double warmUp(int rounds) {
-        long t0 = System.nanoTime();
-        float[] arena = engine.arena();
-        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
-        for (int item = 0; item < engine.maxBatch(); item++) {
-            int off = engine.inputOffset(item);
-            for (int i = 0; i < model.compiled().graph().inputShape().size(); i++) {
-                arena[off + i] = (float) (random.nextDouble() * 2 - 1);
-            }
-        }
-        for (int r = 0; r < rounds; r++) {
-            for (int batch = 1; batch <= engine.maxBatch(); batch++) {
-                engine.run(batch);
-            }
-        }
-        return (System.nanoTime() - t0) / 1e6;
+    public WarmUp.Report warmUp(long maxMillis) {
+        return WarmUp.run(engine, maxMillis);
     }
 
     public List<Prediction> classify(RgbImage image, int k) {

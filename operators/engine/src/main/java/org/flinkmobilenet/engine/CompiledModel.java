@@ -104,7 +104,7 @@ public final class CompiledModel {
 
     /** Bytes one engine allocates for batches of up to {@code maxBatch} frames (arena and scratch). */
     public long engineBytes(int maxBatch) {
-        return 4L * (arenaFloats(maxBatch) + scratchFloats());
+        return 4L * (arenaFloats(maxBatch) + scratchFloats() + 2 * Kernel.SLACK);
     }
 
     public Engine newEngine(int maxBatch) {

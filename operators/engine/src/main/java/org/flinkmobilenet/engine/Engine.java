@@ -1,6 +1,8 @@
 package org.flinkmobilenet.engine;
 
 import org.flinkmobilenet.engine.graph.Graph;
+import org.flinkmobilenet.engine.kernels.Kernel;
+import org.flinkmobilenet.engine.kernels.Step;
 
 /**
  * Runs a {@link CompiledModel} on batches of up to {@code maxBatch} frames. Owns the arena that holds
@@ -14,6 +16,7 @@ public final class Engine {
     private final float[] arena; // (planned values x maxBatch), see MemoryPlan
     private final float[] scratch; // (largest scratch any kernel needs)
     private final int[] base;    // (values) where each value starts in the arena
+    private final Step[] steps;  // (layers) an array, so running a frame creates no iterator
     private final int inputSize;
     private final int outputSize;
 
@@ -21,19 +24,20 @@ public final class Engine {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
         }
-        long floats = model.arenaFloats(maxBatch);
+        long floats = model.arenaFloats(maxBatch) + Kernel.SLACK;
         if (floats > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("arena of " + floats + " floats is too large; lower the batch size");
         }
         this.model = model;
         this.maxBatch = maxBatch;
         this.arena = new float[(int) floats];
-        this.scratch = new float[model.scratchFloats()];
+        this.scratch = new float[model.scratchFloats() + Kernel.SLACK];
         Graph g = model.graph();
         this.base = new int[g.values().size()];
         for (int v = 0; v < base.length; v++) {
             base[v] = model.memoryPlan().offset(v) * maxBatch;
         }
+        this.steps = model.layers().stream().map(l -> l.kernel().step()).toArray(Step[]::new);
         this.inputSize = g.inputShape().size();
         this.outputSize = g.outputShape().size();
     }
@@ -65,21 +69,23 @@ public final class Engine {
         return outputSize;
     }
 
-    /** Runs the network on the first {@code batch} inputs. */
+    /**
+     * Runs the network on the first {@code batch} inputs. The inputs are consumed: their memory is
+     * reused for activations, so every item's input must be written again before the next run.
+     */
     public void run(int batch) {
         checkBatch(batch);
-        for (CompiledLayer layer : model.layers()) {
-            layer.kernel().step().run(arena, base, batch, scratch);
+        for (Step step : steps) {
+            step.run(arena, base, batch, scratch);
         }
     }
 
     /** Runs like {@link #run} and adds each layer's wall time to {@code nanos[layer]}. */
     public void runTimed(int batch, long[] nanos) {
         checkBatch(batch);
-        var layers = model.layers();
-        for (int i = 0; i < layers.size(); i++) {
+        for (int i = 0; i < steps.length; i++) {
             long t0 = System.nanoTime();
-            layers.get(i).kernel().step().run(arena, base, batch, scratch);
+            steps[i].run(arena, base, batch, scratch);
             nanos[i] += System.nanoTime() - t0;
         }
     }

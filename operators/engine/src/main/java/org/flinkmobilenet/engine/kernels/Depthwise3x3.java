@@ -74,7 +74,7 @@ final class Depthwise3x3 {
                     int wb = (c0 / V) * 9 * V;
                     int r0 = ra + c0, r1 = rb + c0, r2 = rc + c0;
                     if (c0 + V > channels) {
-                        VectorMask<Float> m = S.indexInRange(c0, channels);
+                        int m = channels - c0; // real channels in this last block
                         if (s == 1) {
                             rowStride1Masked(scratch, r0, r1, r2, channels, 0, g.outW(), out, o + c0, w, wb, bias, c0, lo, hi, m);
                         } else {
@@ -314,7 +314,7 @@ final class Depthwise3x3 {
 
     /** Stride 1, the last partial channel block (masked loads and stores). */
     private static int rowStride1Masked(float[] in, int r0, int r1, int r2, int channels, int from, int to,
-                            float[] out, int o, float[] w, int wb, float[] bias, int c0, float lo, float hi, VectorMask<Float> m) {
+                            float[] out, int o, float[] w, int wb, float[] bias, int c0, float lo, float hi, int valid) {
         FloatVector w00 = FloatVector.fromArray(S, w, wb + 0 * V);
         FloatVector w01 = FloatVector.fromArray(S, w, wb + 1 * V);
         FloatVector w02 = FloatVector.fromArray(S, w, wb + 2 * V);
@@ -324,37 +324,40 @@ final class Depthwise3x3 {
         FloatVector w20 = FloatVector.fromArray(S, w, wb + 6 * V);
         FloatVector w21 = FloatVector.fromArray(S, w, wb + 7 * V);
         FloatVector w22 = FloatVector.fromArray(S, w, wb + 8 * V);
+        // Partial vectors are merged into what is there and stored whole (the arena has slack at its end):
+        // a masked store in Java 17 checks its lanes in plain Java and allocates.
+        VectorMask<Float> m = S.indexInRange(0, valid);
         FloatVector b = FloatVector.fromArray(S, bias, c0);
         int ox = from;
         for (; ox + 1 <= to; ox += 1) {
             int c = ox * 1 * channels;
             int at = o + ox * channels;
-            FloatVector x00 = FloatVector.fromArray(S, in, r0 + c, m);
-            FloatVector x01 = FloatVector.fromArray(S, in, r0 + c + 1 * channels, m);
-            FloatVector x02 = FloatVector.fromArray(S, in, r0 + c + 2 * channels, m);
+            FloatVector x00 = FloatVector.fromArray(S, in, r0 + c);
+            FloatVector x01 = FloatVector.fromArray(S, in, r0 + c + 1 * channels);
+            FloatVector x02 = FloatVector.fromArray(S, in, r0 + c + 2 * channels);
             FloatVector a0 = x00.fma(w00, b);
             a0 = x01.fma(w01, a0);
             a0 = x02.fma(w02, a0);
-            FloatVector x20 = FloatVector.fromArray(S, in, r2 + c, m);
-            FloatVector x21 = FloatVector.fromArray(S, in, r2 + c + 1 * channels, m);
-            FloatVector x22 = FloatVector.fromArray(S, in, r2 + c + 2 * channels, m);
+            FloatVector x20 = FloatVector.fromArray(S, in, r2 + c);
+            FloatVector x21 = FloatVector.fromArray(S, in, r2 + c + 1 * channels);
+            FloatVector x22 = FloatVector.fromArray(S, in, r2 + c + 2 * channels);
             FloatVector t0 = x20.mul(w20);
             t0 = x21.fma(w21, t0);
             t0 = x22.fma(w22, t0);
-            FloatVector x10 = FloatVector.fromArray(S, in, r1 + c, m);
-            FloatVector x11 = FloatVector.fromArray(S, in, r1 + c + 1 * channels, m);
-            FloatVector x12 = FloatVector.fromArray(S, in, r1 + c + 2 * channels, m);
+            FloatVector x10 = FloatVector.fromArray(S, in, r1 + c);
+            FloatVector x11 = FloatVector.fromArray(S, in, r1 + c + 1 * channels);
+            FloatVector x12 = FloatVector.fromArray(S, in, r1 + c + 2 * channels);
             a0 = x10.fma(w10, a0);
             a0 = x11.fma(w11, a0);
             a0 = x12.fma(w12, a0);
-            a0.add(t0).max(lo).min(hi).intoArray(out, at, m);
+            FloatVector.fromArray(S, out, at).blend(a0.add(t0).max(lo).min(hi), m).intoArray(out, at);
         }
         return ox;
     }
 
     /** Stride 2, the last partial channel block (masked loads and stores). */
     private static int rowStride2Masked(float[] in, int r0, int r1, int r2, int channels, int from, int to,
-                            float[] out, int o, float[] w, int wb, float[] bias, int c0, float lo, float hi, VectorMask<Float> m) {
+                            float[] out, int o, float[] w, int wb, float[] bias, int c0, float lo, float hi, int valid) {
         FloatVector w00 = FloatVector.fromArray(S, w, wb + 0 * V);
         FloatVector w01 = FloatVector.fromArray(S, w, wb + 1 * V);
         FloatVector w02 = FloatVector.fromArray(S, w, wb + 2 * V);
@@ -364,30 +367,33 @@ final class Depthwise3x3 {
         FloatVector w20 = FloatVector.fromArray(S, w, wb + 6 * V);
         FloatVector w21 = FloatVector.fromArray(S, w, wb + 7 * V);
         FloatVector w22 = FloatVector.fromArray(S, w, wb + 8 * V);
+        // Partial vectors are merged into what is there and stored whole (the arena has slack at its end):
+        // a masked store in Java 17 checks its lanes in plain Java and allocates.
+        VectorMask<Float> m = S.indexInRange(0, valid);
         FloatVector b = FloatVector.fromArray(S, bias, c0);
         int ox = from;
         for (; ox + 1 <= to; ox += 1) {
             int c = ox * 2 * channels;
             int at = o + ox * channels;
-            FloatVector x00 = FloatVector.fromArray(S, in, r0 + c, m);
-            FloatVector x01 = FloatVector.fromArray(S, in, r0 + c + 1 * channels, m);
-            FloatVector x02 = FloatVector.fromArray(S, in, r0 + c + 2 * channels, m);
+            FloatVector x00 = FloatVector.fromArray(S, in, r0 + c);
+            FloatVector x01 = FloatVector.fromArray(S, in, r0 + c + 1 * channels);
+            FloatVector x02 = FloatVector.fromArray(S, in, r0 + c + 2 * channels);
             FloatVector a0 = x00.fma(w00, b);
             a0 = x01.fma(w01, a0);
             a0 = x02.fma(w02, a0);
-            FloatVector x20 = FloatVector.fromArray(S, in, r2 + c, m);
-            FloatVector x21 = FloatVector.fromArray(S, in, r2 + c + 1 * channels, m);
-            FloatVector x22 = FloatVector.fromArray(S, in, r2 + c + 2 * channels, m);
+            FloatVector x20 = FloatVector.fromArray(S, in, r2 + c);
+            FloatVector x21 = FloatVector.fromArray(S, in, r2 + c + 1 * channels);
+            FloatVector x22 = FloatVector.fromArray(S, in, r2 + c + 2 * channels);
             FloatVector t0 = x20.mul(w20);
             t0 = x21.fma(w21, t0);
             t0 = x22.fma(w22, t0);
-            FloatVector x10 = FloatVector.fromArray(S, in, r1 + c, m);
-            FloatVector x11 = FloatVector.fromArray(S, in, r1 + c + 1 * channels, m);
-            FloatVector x12 = FloatVector.fromArray(S, in, r1 + c + 2 * channels, m);
+            FloatVector x10 = FloatVector.fromArray(S, in, r1 + c);
+            FloatVector x11 = FloatVector.fromArray(S, in, r1 + c + 1 * channels);
+            FloatVector x12 = FloatVector.fromArray(S, in, r1 + c + 2 * channels);
             a0 = x10.fma(w10, a0);
             a0 = x11.fma(w11, a0);
             a0 = x12.fma(w12, a0);
-            a0.add(t0).max(lo).min(hi).intoArray(out, at, m);
+            FloatVector.fromArray(S, out, at).blend(a0.add(t0).max(lo).min(hi), m).intoArray(out, at);
         }
         return ox;
     }

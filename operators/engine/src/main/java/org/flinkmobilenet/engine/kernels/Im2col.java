@@ -28,6 +28,12 @@ final class Im2col {
                         int ix = ox * g.strideW() + kx - g.padLeft();
                         if (iy < 0 || iy >= g.inH() || ix < 0 || ix >= g.inW()) {
                             java.util.Arrays.fill(rows, t, t + channels, 0f);
+                        } else if (channels < 16) {
+                            // a few floats (RGB): a plain loop beats the call into arraycopy
+                            int from = inOff + (iy * g.inW() + ix) * channels;
+                            for (int c = 0; c < channels; c++) {
+                                rows[t + c] = in[from + c];
+                            }
                         } else {
                             System.arraycopy(in, inOff + (iy * g.inW() + ix) * channels, rows, t, channels);
                         }

@@ -6,6 +6,12 @@ package org.flinkmobilenet.engine.kernels;
  */
 public record Kernel(String name, Step step, int scratchFloats) {
 
+    /**
+     * Floats every arena and scratch array carries past its end: tuned kernels store a partial last
+     * vector whole (merged with what is there), so they may touch up to one vector beyond a value.
+     */
+    public static final int SLACK = 64;
+
     public static Kernel of(String name, Step step) {
         return new Kernel(name, step, 0);
     }

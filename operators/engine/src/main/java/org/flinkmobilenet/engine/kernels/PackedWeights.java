@@ -1,5 +1,7 @@
 package org.flinkmobilenet.engine.kernels;
 
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * A weight matrix (outputs, depth) repacked once, at load, for {@link Gemm}: output channels are cut
  * into blocks of 4, 2 or 1 vectors, and each block is stored depth-major, so the micro-kernel reads
@@ -30,8 +32,8 @@ final class PackedWeights {
      * @param weights (outputs, depth), the layout of 1x1 convolution, full convolution
      *                (out, kh, kw, in) and dense weights alike
      */
-    static PackedWeights pack(float[] weights, float[] bias, int outputs, int depth, int vectorLength) {
-        int v = vectorLength;
+    static PackedWeights pack(float[] weights, float[] bias, int outputs, int depth, VectorSpecies<Float> species) {
+        int v = species.length();
         java.util.List<int[]> blocks = new java.util.ArrayList<>(); // (start, vectors)
         int c = 0;
         while (outputs - c >= 4 * v) {

@@ -1,11 +1,14 @@
 package org.flinkmobilenet.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.flinkmobilenet.engine.graph.ConvGeometry;
 
-/** The small layers: residual add, average pooling and mean, one vector of channels at a time. */
+/**
+ * The small layers: residual add, average pooling and mean, one vector of channels at a time. A last
+ * partial vector of channels is loaded whole and merged into the output, then stored whole (arenas
+ * have slack at their end): a masked store in Java 17 checks its lanes in plain Java and allocates.
+ */
 final class VectorElementwise {
 
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
@@ -36,17 +39,23 @@ final class VectorElementwise {
                 for (int ox = 0; ox < g.outW(); ox++) {
                     int x0 = Math.max(0, ox * g.strideW() - g.padLeft());
                     int x1 = Math.min(g.inW(), ox * g.strideW() - g.padLeft() + g.kw());
-                    float inv = 1f / Math.max(1, (y1 - y0) * (x1 - x0));
+                    int width = x1 - x0, count = (y1 - y0) * width;
+                    float inv = 1f / Math.max(1, count);
+                    int first = inOff + n * inSize + (y0 * g.inW() + x0) * channels;
                     int o = outOff + n * outSize + (oy * g.outW() + ox) * channels;
                     for (int c = 0; c < channels; c += V) {
-                        VectorMask<Float> m = S.indexInRange(c, channels);
+                        // one flat loop over the window: a vector carried through nested loops gets boxed
                         FloatVector sum = FloatVector.zero(S);
-                        for (int iy = y0; iy < y1; iy++) {
-                            for (int ix = x0; ix < x1; ix++) {
-                                sum = sum.add(FloatVector.fromArray(S, in, inOff + n * inSize + (iy * g.inW() + ix) * channels + c, m));
-                            }
+                        for (int i = 0; i < count; i++) {
+                            int at = first + ((i / width) * g.inW() + i % width) * channels + c;
+                            sum = sum.add(FloatVector.fromArray(S, in, at));
                         }
-                        sum.mul(inv).max(lo).min(hi).intoArray(out, o + c, m);
+                        sum = sum.mul(inv).max(lo).min(hi);
+                        if (c + V <= channels) {
+                            sum.intoArray(out, o + c);
+                        } else {
+                            FloatVector.fromArray(S, out, o + c).blend(sum, S.indexInRange(c, channels)).intoArray(out, o + c);
+                        }
                     }
                 }
             }
@@ -59,12 +68,17 @@ final class VectorElementwise {
         for (int n = 0; n < batch; n++) {
             int base = inOff + n * h * w * channels;
             for (int c = 0; c < channels; c += V) {
-                VectorMask<Float> m = S.indexInRange(c, channels);
                 FloatVector sum = FloatVector.zero(S);
                 for (int p = 0; p < h * w; p++) {
-                    sum = sum.add(FloatVector.fromArray(S, in, base + p * channels + c, m));
+                    sum = sum.add(FloatVector.fromArray(S, in, base + p * channels + c));
                 }
-                sum.mul(inv).intoArray(out, outOff + n * channels + c, m);
+                sum = sum.mul(inv);
+                int o = outOff + n * channels + c;
+                if (c + V <= channels) {
+                    sum.intoArray(out, o);
+                } else {
+                    FloatVector.fromArray(S, out, o).blend(sum, S.indexInRange(c, channels)).intoArray(out, o);
+                }
             }
         }
     }

@@ -19,8 +19,6 @@ final class VectorKernelSet implements KernelSet {
 
     static final VectorKernelSet INSTANCE = new VectorKernelSet();
 
-    private final int v = VectorWidth.SPECIES.length();
-
     private VectorKernelSet() {}
 
     @Override
@@ -35,11 +33,17 @@ final class VectorKernelSet implements KernelSet {
         int cin = node.inChannels(), cout = node.outChannels();
         float lo = node.activation().lo(), hi = node.activation().hi();
         int depth = g.kh() * g.kw() * cin;
-        PackedWeights w = PackedWeights.pack(node.weights(), node.bias(), cout, depth, v);
+        PackedWeights w = PackedWeights.pack(node.weights(), node.bias(), cout, depth, VectorWidth.SPECIES);
         if (g.isPointwise()) {
             int pixels = g.inH() * g.inW();
             return Kernel.of("gemm-pointwise", (a, base, batch, scratch) ->
                     Gemm.run(a, base[in], cin, batch * pixels, w, a, base[out], cout, lo, hi));
+        }
+        if (depth <= DirectConv.MAX_DEPTH) {
+            int[] koff = DirectConv.tapOffsets(g, cin);
+            return new Kernel("direct-conv-" + g.kh() + "x" + g.kw(), (a, base, batch, scratch) ->
+                    DirectConv.run(a, base[in], a, base[out], batch, g, cin, w, koff, lo, hi, scratch),
+                    DirectConv.scratchFloats(g, cin));
         }
         int inSize = g.inH() * g.inW() * cin, outSize = g.outH() * g.outW() * cout;
         int pixels = g.outH() * g.outW();
@@ -70,7 +74,7 @@ final class VectorKernelSet implements KernelSet {
     @Override
     public Kernel fullyConnected(FullyConnected node) {
         int in = node.input(), out = node.output(), cin = node.inFeatures(), cout = node.outFeatures();
-        PackedWeights w = PackedWeights.pack(node.weights(), node.bias(), cout, cin, v);
+        PackedWeights w = PackedWeights.pack(node.weights(), node.bias(), cout, cin, VectorWidth.SPECIES);
         float lo = node.activation().lo(), hi = node.activation().hi();
         return Kernel.of("gemm-dense", (a, base, batch, scratch) ->
                 Gemm.run(a, base[in], cin, batch, w, a, base[out], cout, lo, hi));

@@ -50,7 +50,7 @@ class TunedKernelsTest {
     private static void compare(String what, long seed, Kernel tuned, Kernel reference, float[] arenaIn, int[] base,
                                 int outOff, int outLen, int batch, float[] absTerms) {
         float[] a = arenaIn.clone(), b = arenaIn.clone();
-        int scratch = Math.max(tuned.scratchFloats(), reference.scratchFloats());
+        int scratch = Math.max(tuned.scratchFloats(), reference.scratchFloats()) + Kernel.SLACK;
         tuned.step().run(a, base, batch, new float[scratch]);
         reference.step().run(b, base, batch, new float[scratch]);
         for (int i = 0; i < outLen; i++) {
@@ -138,7 +138,7 @@ class TunedKernelsTest {
 
     private void convCase(String what, long seed, SplittableRandom r, ConvGeometry g, int cin, int cout, int batch) {
         int inLen = batch * g.inH() * g.inW() * cin, outLen = batch * g.outH() * g.outW() * cout;
-        float[] arena = random(r, 7 + inLen + outLen + 5, 3);
+        float[] arena = random(r, 7 + inLen + outLen + Kernel.SLACK, 3);
         float[] weights = random(r, cout * g.kh() * g.kw() * cin, 1);
         float[] bias = random(r, cout, 1);
         int[] base = {7, 7 + inLen};
@@ -172,7 +172,7 @@ class TunedKernelsTest {
         SplittableRandom r = new SplittableRandom(seed);
         ConvGeometry g = ConvGeometry.of(h, w, 3, 3, stride, stride, padding);
         int inLen = batch * h * w * c, outLen = batch * g.outH() * g.outW() * c;
-        float[] arena = random(r, 3 + inLen + outLen + 2, 3);
+        float[] arena = random(r, 3 + inLen + outLen + Kernel.SLACK, 3);
         float[] weights = random(r, 9 * c, 1);
         float[] bias = random(r, c, 1);
         int[] base = {3, 3 + inLen};
@@ -198,7 +198,7 @@ class TunedKernelsTest {
     void dense(int features, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int outputs = 1001, batch = 2;
-        float[] arena = random(r, 5 + batch * features + batch * outputs, 2);
+        float[] arena = random(r, 5 + batch * features + batch * outputs + Kernel.SLACK, 2);
         float[] weights = random(r, outputs * features, 1);
         FullyConnected node = new FullyConnected("fc", 0, 1, features, outputs, weights, random(r, outputs, 1),
                 Activation.NONE);
@@ -215,7 +215,7 @@ class TunedKernelsTest {
         int batch = 2;
         Shape shape = new Shape(7, 5, c);
         int n = batch * shape.size();
-        float[] arena = random(r, 1 + 3 * n, 4);
+        float[] arena = random(r, 1 + 3 * n + Kernel.SLACK, 4);
         int[] base = {1, 1 + n, 1 + 2 * n};
         Add add = new Add("a", 0, 1, 2, Activation.RELU6);
         compare("add", seed, TUNED.add(add, shape), REFERENCE.add(add, shape), arena, base, 1 + 2 * n, n, batch, null);

@@ -1,0 +1,323 @@
+package org.flinkmobilenet.engine.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+import org.flinkmobilenet.engine.graph.ConvGeometry;
+
+/**
+ * A full convolution over few input channels (MobileNet's first layer: 3x3, RGB, stride 2) without an
+ * im2col copy: the micro-kernel is {@link Gemm}'s, 4 output pixels x up to 4 vectors of output
+ * channels in registers, but it reads each pixel's window straight from the input through a table of
+ * tap offsets. Output pixels whose window crosses the padding, and the few left at the end of a row,
+ * go through a one-pixel im2col row and {@link Gemm}.
+ */
+final class DirectConv {
+
+    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    private static final int V = S.length();
+    private static final int ROWS = 4;
+
+    /** Direct convolution pays off while a window is small; beyond this depth im2col + GEMM runs. */
+    static final int MAX_DEPTH = 64;
+
+    private DirectConv() {}
+
+    /** Offset of each tap (ky, kx, channel), in the weights' order, from the window's top-left input. */
+    static int[] tapOffsets(ConvGeometry g, int channels) {
+        int[] koff = new int[g.kh() * g.kw() * channels];
+        for (int ky = 0, k = 0; ky < g.kh(); ky++) {
+            for (int kx = 0; kx < g.kw(); kx++) {
+                for (int c = 0; c < channels; c++, k++) {
+                    koff[k] = (ky * g.inW() + kx) * channels + c;
+                }
+            }
+        }
+        return koff;
+    }
+
+    /** Scratch: one im2col row. */
+    static int scratchFloats(ConvGeometry g, int channels) {
+        return g.kh() * g.kw() * channels;
+    }
+
+    static void run(float[] in, int inOff, float[] out, int outOff, int batch, ConvGeometry g, int cin,
+                    PackedWeights w, int[] koff, float lo, float hi, float[] scratch) {
+        int cout = w.outputs;
+        int inSize = g.inH() * g.inW() * cin, outSize = g.outH() * g.outW() * cout;
+        int sy = g.strideH(), sx = g.strideW();
+        int oyLo = ceilDiv(g.padTop(), sy), oyHi = Math.min(g.outH() - 1, Math.floorDiv(g.inH() - g.kh() + g.padTop(), sy));
+        int oxLo = ceilDiv(g.padLeft(), sx), oxHi = Math.min(g.outW() - 1, Math.floorDiv(g.inW() - g.kw() + g.padLeft(), sx));
+        for (int n = 0; n < batch; n++) {
+            int inBase = inOff + n * inSize, outBase = outOff + n * outSize;
+            for (int oy = 0; oy < g.outH(); oy++) {
+                int outRow = outBase + oy * g.outW() * cout;
+                int ox = 0;
+                if (oy >= oyLo && oy <= oyHi) {
+                    for (; ox < oxLo; ox++) {
+                        onePixel(in, inBase, g, cin, oy, ox, w, out, outRow + ox * cout, lo, hi, scratch);
+                    }
+                    int rowBase = inBase + ((oy * sy - g.padTop()) * g.inW()) * cin;
+                    for (; ox + ROWS - 1 <= oxHi; ox += ROWS) {
+                        int base = rowBase + (ox * sx - g.padLeft()) * cin;
+                        tiles(in, base, sx * cin, koff, w, out, outRow + ox * cout, cout, lo, hi);
+                    }
+                }
+                for (; ox < g.outW(); ox++) {
+                    onePixel(in, inBase, g, cin, oy, ox, w, out, outRow + ox * cout, lo, hi, scratch);
+                }
+            }
+        }
+    }
+
+    private static void tiles(float[] in, int base, int step, int[] koff, PackedWeights w, float[] out, int o, int ldy,
+                              float lo, float hi) {
+        for (int b = 0; b < w.start.length; b++) {
+            int c0 = w.start[b], width = w.vectors[b] * V;
+            int valid = Math.min(V, w.outputs - (c0 + width - V));
+            switch (w.vectors[b]) {
+                case 4 -> tile4x4(in, base, step, koff, w.data, w.offset[b], w.bias, c0, out, o + c0, ldy, lo, hi, valid);
+                case 2 -> tile4x2(in, base, step, koff, w.data, w.offset[b], w.bias, c0, out, o + c0, ldy, lo, hi, valid);
+                default -> tile4x1(in, base, step, koff, w.data, w.offset[b], w.bias, c0, out, o + c0, ldy, lo, hi, valid);
+            }
+        }
+    }
+
+    /** One output pixel the slow, general way: its window into an im2col row, then a one-row GEMM. */
+    private static void onePixel(float[] in, int inBase, ConvGeometry g, int cin, int oy, int ox, PackedWeights w,
+                                 float[] out, int o, float lo, float hi, float[] row) {
+        int t = 0;
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = oy * g.strideH() + ky - g.padTop();
+            for (int kx = 0; kx < g.kw(); kx++) {
+                int ix = ox * g.strideW() + kx - g.padLeft();
+                boolean inside = iy >= 0 && iy < g.inH() && ix >= 0 && ix < g.inW();
+                int from = inBase + (iy * g.inW() + ix) * cin;
+                for (int c = 0; c < cin; c++, t++) {
+                    row[t] = inside ? in[from + c] : 0f;
+                }
+            }
+        }
+        Gemm.run(row, 0, t, 1, w, out, o, w.outputs, lo, hi);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    /** 4 output pixel(s) of one row x 4 vector(s) of output channels. */
+    private static void tile4x4(float[] x, int base, int step, int[] koff, float[] w, int wStart, float[] bias,
+                                int c0, float[] y, int y0, int ldy, float lo, float hi, int valid) {
+        FloatVector b0 = FloatVector.fromArray(S, bias, c0 + 0 * V);
+        FloatVector b1 = FloatVector.fromArray(S, bias, c0 + 1 * V);
+        FloatVector b2 = FloatVector.fromArray(S, bias, c0 + 2 * V);
+        FloatVector b3 = FloatVector.fromArray(S, bias, c0 + 3 * V);
+        FloatVector c00 = b0, c01 = b1, c02 = b2, c03 = b3;
+        FloatVector c10 = b0, c11 = b1, c12 = b2, c13 = b3;
+        FloatVector c20 = b0, c21 = b1, c22 = b2, c23 = b3;
+        FloatVector c30 = b0, c31 = b1, c32 = b2, c33 = b3;
+        // Partial vectors are merged into what is there and stored whole (the arena has slack at its end):
+        // a masked store in Java 17 checks its lanes in plain Java and allocates. The mask is made where it
+        // is used: kept in a variable that may also be null, C2 would have to box it.
+        int p0 = base;
+        int p1 = base + 1 * step;
+        int p2 = base + 2 * step;
+        int p3 = base + 3 * step;
+        for (int k = 0, wk = wStart; k < koff.length; k++, wk += 4 * V) {
+            int kk = koff[k];
+            FloatVector w0 = FloatVector.fromArray(S, w, wk + 0 * V);
+            FloatVector w1 = FloatVector.fromArray(S, w, wk + 1 * V);
+            FloatVector w2 = FloatVector.fromArray(S, w, wk + 2 * V);
+            FloatVector w3 = FloatVector.fromArray(S, w, wk + 3 * V);
+            FloatVector a0 = FloatVector.broadcast(S, x[p0 + kk]);
+            c00 = w0.fma(a0, c00);
+            c01 = w1.fma(a0, c01);
+            c02 = w2.fma(a0, c02);
+            c03 = w3.fma(a0, c03);
+            FloatVector a1 = FloatVector.broadcast(S, x[p1 + kk]);
+            c10 = w0.fma(a1, c10);
+            c11 = w1.fma(a1, c11);
+            c12 = w2.fma(a1, c12);
+            c13 = w3.fma(a1, c13);
+            FloatVector a2 = FloatVector.broadcast(S, x[p2 + kk]);
+            c20 = w0.fma(a2, c20);
+            c21 = w1.fma(a2, c21);
+            c22 = w2.fma(a2, c22);
+            c23 = w3.fma(a2, c23);
+            FloatVector a3 = FloatVector.broadcast(S, x[p3 + kk]);
+            c30 = w0.fma(a3, c30);
+            c31 = w1.fma(a3, c31);
+            c32 = w2.fma(a3, c32);
+            c33 = w3.fma(a3, c33);
+        }
+        c00 = c00.max(lo).min(hi);
+        c00.intoArray(y, y0 + 0 * V);
+        c01 = c01.max(lo).min(hi);
+        c01.intoArray(y, y0 + 1 * V);
+        c02 = c02.max(lo).min(hi);
+        c02.intoArray(y, y0 + 2 * V);
+        c03 = c03.max(lo).min(hi);
+        if (valid == V) {
+            c03.intoArray(y, y0 + 3 * V);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 3 * V).blend(c03, S.indexInRange(0, valid)).intoArray(y, y0 + 3 * V);
+        }
+        c10 = c10.max(lo).min(hi);
+        c10.intoArray(y, y0 + 1 * ldy + 0 * V);
+        c11 = c11.max(lo).min(hi);
+        c11.intoArray(y, y0 + 1 * ldy + 1 * V);
+        c12 = c12.max(lo).min(hi);
+        c12.intoArray(y, y0 + 1 * ldy + 2 * V);
+        c13 = c13.max(lo).min(hi);
+        if (valid == V) {
+            c13.intoArray(y, y0 + 1 * ldy + 3 * V);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 1 * ldy + 3 * V).blend(c13, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * ldy + 3 * V);
+        }
+        c20 = c20.max(lo).min(hi);
+        c20.intoArray(y, y0 + 2 * ldy + 0 * V);
+        c21 = c21.max(lo).min(hi);
+        c21.intoArray(y, y0 + 2 * ldy + 1 * V);
+        c22 = c22.max(lo).min(hi);
+        c22.intoArray(y, y0 + 2 * ldy + 2 * V);
+        c23 = c23.max(lo).min(hi);
+        if (valid == V) {
+            c23.intoArray(y, y0 + 2 * ldy + 3 * V);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 2 * ldy + 3 * V).blend(c23, S.indexInRange(0, valid)).intoArray(y, y0 + 2 * ldy + 3 * V);
+        }
+        c30 = c30.max(lo).min(hi);
+        c30.intoArray(y, y0 + 3 * ldy + 0 * V);
+        c31 = c31.max(lo).min(hi);
+        c31.intoArray(y, y0 + 3 * ldy + 1 * V);
+        c32 = c32.max(lo).min(hi);
+        c32.intoArray(y, y0 + 3 * ldy + 2 * V);
+        c33 = c33.max(lo).min(hi);
+        if (valid == V) {
+            c33.intoArray(y, y0 + 3 * ldy + 3 * V);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 3 * ldy + 3 * V).blend(c33, S.indexInRange(0, valid)).intoArray(y, y0 + 3 * ldy + 3 * V);
+        }
+    }
+
+    /** 4 output pixel(s) of one row x 2 vector(s) of output channels. */
+    private static void tile4x2(float[] x, int base, int step, int[] koff, float[] w, int wStart, float[] bias,
+                                int c0, float[] y, int y0, int ldy, float lo, float hi, int valid) {
+        FloatVector b0 = FloatVector.fromArray(S, bias, c0 + 0 * V);
+        FloatVector b1 = FloatVector.fromArray(S, bias, c0 + 1 * V);
+        FloatVector c00 = b0, c01 = b1;
+        FloatVector c10 = b0, c11 = b1;
+        FloatVector c20 = b0, c21 = b1;
+        FloatVector c30 = b0, c31 = b1;
+        // Partial vectors are merged into what is there and stored whole (the arena has slack at its end):
+        // a masked store in Java 17 checks its lanes in plain Java and allocates. The mask is made where it
+        // is used: kept in a variable that may also be null, C2 would have to box it.
+        int p0 = base;
+        int p1 = base + 1 * step;
+        int p2 = base + 2 * step;
+        int p3 = base + 3 * step;
+        for (int k = 0, wk = wStart; k < koff.length; k++, wk += 2 * V) {
+            int kk = koff[k];
+            FloatVector w0 = FloatVector.fromArray(S, w, wk + 0 * V);
+            FloatVector w1 = FloatVector.fromArray(S, w, wk + 1 * V);
+            FloatVector a0 = FloatVector.broadcast(S, x[p0 + kk]);
+            c00 = w0.fma(a0, c00);
+            c01 = w1.fma(a0, c01);
+            FloatVector a1 = FloatVector.broadcast(S, x[p1 + kk]);
+            c10 = w0.fma(a1, c10);
+            c11 = w1.fma(a1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, x[p2 + kk]);
+            c20 = w0.fma(a2, c20);
+            c21 = w1.fma(a2, c21);
+            FloatVector a3 = FloatVector.broadcast(S, x[p3 + kk]);
+            c30 = w0.fma(a3, c30);
+            c31 = w1.fma(a3, c31);
+        }
+        c00 = c00.max(lo).min(hi);
+        c00.intoArray(y, y0 + 0 * V);
+        c01 = c01.max(lo).min(hi);
+        if (valid == V) {
+            c01.intoArray(y, y0 + 1 * V);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 1 * V).blend(c01, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * V);
+        }
+        c10 = c10.max(lo).min(hi);
+        c10.intoArray(y, y0 + 1 * ldy + 0 * V);
+        c11 = c11.max(lo).min(hi);
+        if (valid == V) {
+            c11.intoArray(y, y0 + 1 * ldy + 1 * V);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 1 * ldy + 1 * V).blend(c11, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * ldy + 1 * V);
+        }
+        c20 = c20.max(lo).min(hi);
+        c20.intoArray(y, y0 + 2 * ldy + 0 * V);
+        c21 = c21.max(lo).min(hi);
+        if (valid == V) {
+            c21.intoArray(y, y0 + 2 * ldy + 1 * V);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 2 * ldy + 1 * V).blend(c21, S.indexInRange(0, valid)).intoArray(y, y0 + 2 * ldy + 1 * V);
+        }
+        c30 = c30.max(lo).min(hi);
+        c30.intoArray(y, y0 + 3 * ldy + 0 * V);
+        c31 = c31.max(lo).min(hi);
+        if (valid == V) {
+            c31.intoArray(y, y0 + 3 * ldy + 1 * V);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 3 * ldy + 1 * V).blend(c31, S.indexInRange(0, valid)).intoArray(y, y0 + 3 * ldy + 1 * V);
+        }
+    }
+
+    /** 4 output pixel(s) of one row x 1 vector(s) of output channels. */
+    private static void tile4x1(float[] x, int base, int step, int[] koff, float[] w, int wStart, float[] bias,
+                                int c0, float[] y, int y0, int ldy, float lo, float hi, int valid) {
+        FloatVector b0 = FloatVector.fromArray(S, bias, c0 + 0 * V);
+        FloatVector c00 = b0;
+        FloatVector c10 = b0;
+        FloatVector c20 = b0;
+        FloatVector c30 = b0;
+        // Partial vectors are merged into what is there and stored whole (the arena has slack at its end):
+        // a masked store in Java 17 checks its lanes in plain Java and allocates. The mask is made where it
+        // is used: kept in a variable that may also be null, C2 would have to box it.
+        int p0 = base;
+        int p1 = base + 1 * step;
+        int p2 = base + 2 * step;
+        int p3 = base + 3 * step;
+        for (int k = 0, wk = wStart; k < koff.length; k++, wk += 1 * V) {
+            int kk = koff[k];
+            FloatVector w0 = FloatVector.fromArray(S, w, wk + 0 * V);
+            FloatVector a0 = FloatVector.broadcast(S, x[p0 + kk]);
+            c00 = w0.fma(a0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, x[p1 + kk]);
+            c10 = w0.fma(a1, c10);
+            FloatVector a2 = FloatVector.broadcast(S, x[p2 + kk]);
+            c20 = w0.fma(a2, c20);
+            FloatVector a3 = FloatVector.broadcast(S, x[p3 + kk]);
+            c30 = w0.fma(a3, c30);
+        }
+        c00 = c00.max(lo).min(hi);
+        if (valid == V) {
+            c00.intoArray(y, y0 + 0 * V);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 0 * V).blend(c00, S.indexInRange(0, valid)).intoArray(y, y0 + 0 * V);
+        }
+        c10 = c10.max(lo).min(hi);
+        if (valid == V) {
+            c10.intoArray(y, y0 + 1 * ldy + 0 * V);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 1 * ldy + 0 * V).blend(c10, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * ldy + 0 * V);
+        }
+        c20 = c20.max(lo).min(hi);
+        if (valid == V) {
+            c20.intoArray(y, y0 + 2 * ldy + 0 * V);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 2 * ldy + 0 * V).blend(c20, S.indexInRange(0, valid)).intoArray(y, y0 + 2 * ldy + 0 * V);
+        }
+        c30 = c30.max(lo).min(hi);
+        if (valid == V) {
+            c30.intoArray(y, y0 + 3 * ldy + 0 * V);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 3 * ldy + 0 * V).blend(c30, S.indexInRange(0, valid)).intoArray(y, y0 + 3 * ldy + 0 * V);
+        }
+    }
+
+}
