@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.flinkmobilenet.engine.graph.Graph;
+import org.flinkmobilenet.engine.onnx.OnnxLoader;
 import org.flinkmobilenet.engine.tflite.TfliteLoader;
 
 /**
@@ -33,7 +34,13 @@ public final class ModelFiles {
     }
 
     public static Graph load(String spec) throws IOException {
-        return TfliteLoader.load(paths(spec));
+        List<Path> files = paths(spec);
+        for (Path file : files) {
+            if (OnnxLoader.isOnnx(file)) {
+                return OnnxLoader.load(files);
+            }
+        }
+        return TfliteLoader.load(files);
     }
 
     /** Labels for a graph and where they came from: a file, the model itself, or the bundled ImageNet list. */
