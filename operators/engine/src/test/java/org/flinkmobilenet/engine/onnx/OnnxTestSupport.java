@@ -35,7 +35,7 @@ final class OnnxTestSupport {
         }
     }
 
-    /** Runs a batch of NHWC inputs (already normalised) through ONNX Runtime; one output row per item. */
+    /** Runs a batch of NHWC inputs (already normalised) through a model with an NCHW input; one row per item. */
     static float[][] runOrt(OrtSession session, Shape in, float[]... nhwc) throws OrtException {
         int n = nhwc.length, size = in.size();
         float[] nchw = new float[n * size];
@@ -48,9 +48,19 @@ final class OnnxTestSupport {
                 }
             }
         }
+        return run(session, nchw, new long[] {n, in.c(), in.h(), in.w()});
+    }
+
+    /** Runs one NHWC input through a model whose input is NHWC too. */
+    static float[] runOrtNhwc(OrtSession session, Shape in, float[] nhwc) throws OrtException {
+        return run(session, nhwc, new long[] {1, in.h(), in.w(), in.c()})[0];
+    }
+
+    private static float[][] run(OrtSession session, float[] data, long[] dims) throws OrtException {
+        int n = (int) dims[0];
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         String name = session.getInputNames().iterator().next();
-        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(nchw), new long[] {n, in.c(), in.h(), in.w()});
+        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), dims);
              OrtSession.Result r = session.run(Map.of(name, t))) {
             OnnxTensor out = (OnnxTensor) r.get(0);
             long[] shape = out.getInfo().getShape();
