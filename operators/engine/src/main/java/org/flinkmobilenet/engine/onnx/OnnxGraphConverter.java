@@ -28,14 +28,15 @@ import org.flinkmobilenet.engine.onnx.OnnxModel.Tensor;
  *
  * <p>Every ONNX tensor name maps to a constant (initializer or Constant output) or to an engine
  * activation value with a layout: {@code NCHW} ([N, C, H, W] held as the engine's h x w x c value),
- * {@code FLAT} ([N, K] held as 1 x 1 x K) or the raw NHWC graph input awaiting its Transpose. Weights
+ * {@code FLAT} ([N, K] held as 1 x 1 x K) or {@code NHWC} ([N, H, W, C]: the engine's own order, as an
+ * NHWC graph input or a Transpose to NHWC give it, which Transpose, Reshape and Flatten accept). Weights
  * are converted from NCHW to NHWC here; BatchNormalization, Relu, Clip and constant Add/Mul fold into
  * the node that produced their input when it is their only reader, and become a 1x1 depthwise
  * convolution (a per-channel affine map and clamp) when not.
  */
 final class OnnxGraphConverter {
 
-    private enum Layout { NCHW, FLAT, NHWC_INPUT }
+    private enum Layout { NCHW, FLAT, NHWC }
 
     /**
      * An activation tensor. {@code chw} is set on a FLAT tensor that flattened an h x w x c map with
@@ -94,7 +95,7 @@ final class OnnxGraphConverter {
                     ? "a constant" : "never produced by any node"));
         }
         Shape s = values.get(out.value()).shape();
-        if (s.h() * s.w() != 1 || out.chw() != null || out.layout() == Layout.NHWC_INPUT) {
+        if (s.h() * s.w() != 1 || out.chw() != null) {
             throw new OnnxImportProblem("graph output '" + outName + "' is a " + s + " map; a classifier's output is "
                     + "a vector ([N, classes] or [N, classes, 1, 1])");
         }
@@ -148,7 +149,7 @@ final class OnnxGraphConverter {
             layout = Layout.NCHW;
             shape = new Shape((int) d.get(2).value(), (int) d.get(3).value(), 3);
         } else if (d.get(3).value() == 3) {
-            layout = Layout.NHWC_INPUT;
+            layout = Layout.NHWC;
             shape = new Shape((int) d.get(1).value(), (int) d.get(2).value(), 3);
         } else {
             throw new OnnxImportProblem("input '" + in.name() + "' has shape " + d + "; an RGB input has 3 channels");
@@ -213,10 +214,6 @@ final class OnnxGraphConverter {
             }
             throw new OnnxImportProblem("input " + i + " '" + name + "' is produced by no earlier node and is no "
                     + "graph input");
-        }
-        if (a.layout() == Layout.NHWC_INPUT && !node.opType().equals("Transpose")) {
-            throw new OnnxImportProblem("reads the NHWC input '" + name + "' directly; only a Transpose with perm "
-                    + "[0, 3, 1, 2] to NCHW may read it");
         }
         return a;
     }
@@ -333,11 +330,15 @@ final class OnnxGraphConverter {
         OnnxAttributes at = new OnnxAttributes(node, Set.of("perm"));
         Act a = act(node, 0);
         long[] perm = at.integers("perm", null);
-        if (a.layout() != Layout.NHWC_INPUT || !Arrays.equals(perm, new long[] {0, 3, 1, 2})) {
-            throw new OnnxImportProblem("Transpose with perm " + Arrays.toString(perm) + " is supported only on an "
-                    + "NHWC graph input with perm [0, 3, 1, 2]");
+        // The engine holds every map NHWC, so switching between the two views moves no data.
+        if (a.layout() == Layout.NHWC && Arrays.equals(perm, new long[] {0, 3, 1, 2})) {
+            aliasTo(node.outputs().get(0), input(node, 0), a, Layout.NCHW, null);
+        } else if (a.layout() == Layout.NCHW && Arrays.equals(perm, new long[] {0, 2, 3, 1})) {
+            aliasTo(node.outputs().get(0), input(node, 0), a, Layout.NHWC, null);
+        } else {
+            throw new OnnxImportProblem("Transpose of " + describe(a) + " with perm " + Arrays.toString(perm)
+                    + " is not supported (only NCHW to NHWC, [0, 2, 3, 1], and back, [0, 3, 1, 2])");
         }
-        aliasTo(node.outputs().get(0), input(node, 0), a, Layout.NCHW, null);
     }
 
     private void flatten(OnnxModel.Node node) {
@@ -359,6 +360,12 @@ final class OnnxGraphConverter {
             aliasTo(node.outputs().get(0), in, a, Layout.FLAT, a.chw());
             return;
         }
+        if (a.layout() == Layout.NHWC) { // flattened in the engine's own order
+            Shape flat = new Shape(1, 1, s.size());
+            int v = newValue(node, flat, Layout.FLAT, null);
+            emit(new Reshape(nodeName(node), a.value(), v, flat));
+            return;
+        }
         // A real map flattened: ONNX orders the features (c, h, w), the engine (h, w, c). The engine value is
         // reshaped without moving data and the dense layer reading it has its weight columns reordered.
         Shape flat = new Shape(1, 1, s.size());
@@ -373,9 +380,13 @@ final class OnnxGraphConverter {
         long[] target = longs(constant(node, 1, "shape"), "shape");
         Shape s = shapeOf(a);
         int features = s.size();
-        long[] from = a.layout() == Layout.FLAT ? new long[] {-1, features} : new long[] {-1, s.c(), s.h(), s.w()};
+        long[] from = switch (a.layout()) {
+            case FLAT -> new long[] {-1, features};
+            case NCHW -> new long[] {-1, s.c(), s.h(), s.w()};
+            case NHWC -> new long[] {-1, s.h(), s.w(), s.c()};
+        };
         String bad = "Reshape of " + describe(a) + " to " + Arrays.toString(target) + " is not supported (only "
-                + "flattening to [N, K] and a vector to [N, K, 1, 1])";
+                + "flattening to [N, K], a vector to [N, K, 1, 1], and NHWC maps to NHWC maps)";
         if (target.length == 0 || !(target[0] == -1 || target[0] == 1 || (target[0] == 0 && !allowZero))) {
             throw new OnnxImportProblem(bad + ": the first dimension must stay the batch (-1, 0 or 1)");
         }
@@ -392,6 +403,10 @@ final class OnnxGraphConverter {
                     dims[i] = i < from.length ? from[i] : 0;
                 }
             }
+            if (a.layout() == Layout.NHWC) {
+                reshapeNhwc(node, a, dims, bad);
+                return;
+            }
             boolean sameMap = a.layout() == Layout.NCHW && dims[1] == s.c() && dims[2] == s.h() && dims[3] == s.w();
             boolean vectorToMap = a.chw() == null && s.h() * s.w() == 1 && dims[1] == features && dims[2] == 1
                     && dims[3] == 1;
@@ -402,6 +417,35 @@ final class OnnxGraphConverter {
         } else {
             throw new OnnxImportProblem(bad);
         }
+    }
+
+    /** An NHWC map reshaped to another NHWC map: the engine's data order, so a plain engine Reshape. */
+    private void reshapeNhwc(OnnxModel.Node node, Act a, long[] dims, String bad) {
+        Shape s = shapeOf(a);
+        long known = 1;
+        int unknown = -1;
+        for (int i = 1; i < 4; i++) {
+            if (dims[i] == -1 && unknown < 0) {
+                unknown = i;
+            } else if (dims[i] < 1) {
+                throw new OnnxImportProblem(bad);
+            } else {
+                known *= dims[i];
+            }
+        }
+        if (unknown > 0) {
+            dims[unknown] = s.size() / known;
+        }
+        if (dims[1] * dims[2] * dims[3] != s.size() || dims[1] > Integer.MAX_VALUE || dims[2] > Integer.MAX_VALUE) {
+            throw new OnnxImportProblem(bad);
+        }
+        Shape target = new Shape((int) dims[1], (int) dims[2], (int) dims[3]);
+        if (target.equals(s)) {
+            aliasTo(node.outputs().get(0), input(node, 0), a, Layout.NHWC, null);
+            return;
+        }
+        int v = newValue(node, target, Layout.NHWC, null);
+        emit(new Reshape(nodeName(node), a.value(), v, target));
     }
 
     private long[] axes(OnnxModel.Node node, OnnxAttributes at, long axesInputFromOpset) {
@@ -446,7 +490,11 @@ final class OnnxGraphConverter {
 
     private String describe(Act a) {
         Shape s = shapeOf(a);
-        return a.layout() == Layout.FLAT ? "[N, " + s.size() + "]" : "[N, " + s.c() + ", " + s.h() + ", " + s.w() + "]";
+        return switch (a.layout()) {
+            case FLAT -> "[N, " + s.size() + "]";
+            case NCHW -> "[N, " + s.c() + ", " + s.h() + ", " + s.w() + "]";
+            case NHWC -> "[N, " + s.h() + ", " + s.w() + ", " + s.c() + "] (NHWC)";
+        };
     }
 
     // ---- convolution and pooling ----
@@ -675,7 +723,9 @@ final class OnnxGraphConverter {
         int rank = a.layout() == Layout.FLAT ? 2 : 4;
         long axis = Math.floorMod(at.integer("axis", opset >= 13 ? -1 : 1), rank);
         // Before opset 13 Softmax flattens from 'axis' on, so axis 1 covers C x 1 x 1; from 13 it is one axis.
-        boolean overClasses = axis == 1 && (rank == 2 || s.h() * s.w() == 1);
+        boolean overClasses = a.layout() == Layout.NHWC
+                ? s.h() * s.w() == 1 && (axis == 3 || (opset < 13 && axis >= 1))
+                : axis == 1 && (rank == 2 || s.h() * s.w() == 1);
         if (!overClasses || a.chw() != null) {
             throw new OnnxImportProblem("Softmax over axis " + at.integer("axis", opset >= 13 ? -1 : 1) + " of "
                     + describe(a) + " is not supported (only over the classes of a vector)");
@@ -747,7 +797,7 @@ final class OnnxGraphConverter {
             }
         }
         Act a = act(node, 0);
-        int c = a.layout() == Layout.FLAT ? shapeOf(a).size() : shapeOf(a).c();
+        int c = channelsOf(a);
         float eps = at.real("epsilon", 1e-5f);
         float[] gamma = vector(node, 1, "scale", c);
         float[] beta = vector(node, 2, "B", c);
@@ -807,8 +857,9 @@ final class OnnxGraphConverter {
     }
 
     private int channelsOf(Act a) {
-        if (a.chw() != null) {
-            throw new OnnxImportProblem("a per-channel constant on a flattened map is not supported");
+        if (a.chw() != null || a.layout() == Layout.NHWC) {
+            throw new OnnxImportProblem("a per-channel operation on " + describe(a) + (a.chw() != null
+                    ? ", a flattened map," : "") + " is not supported (only on [N, C, H, W] and [N, C])");
         }
         return shapeOf(a).c();
     }
@@ -850,9 +901,6 @@ final class OnnxGraphConverter {
                 aliasTo(node.outputs().get(0), input(node, 0), a, a.layout(), a.chw());
                 return;
             }
-        }
-        if (a.chw() != null) {
-            throw new OnnxImportProblem("a per-channel operation on a flattened map is not supported");
         }
         channelAffine(node, a, scale, shift, Activation.NONE);
     }
