@@ -104,7 +104,7 @@ public final class OnnxLoader {
         InputNormalization norm = normalization != null ? normalization : metadataNormalization(name, model);
         List<String> labels = labels(model);
         boolean synthetic = Boolean.parseBoolean(model.metadata().getOrDefault(META_SYNTHETIC, "false"));
-        OnnxGraphConverter converter = new OnnxGraphConverter(name, model.graph(), opset);
+        OnnxGraphConverter converter = new OnnxGraphConverter(model.graph(), opset);
         String graphName = model.graph().name().isEmpty() ? Path.of(name).getFileName().toString() : model.graph().name();
         try {
             return converter.convert(graphName, norm, labels, synthetic);
