@@ -16,6 +16,11 @@ public final class Main {
                       [--format table|json] [--runs N] [--warmup N]
                   the per-layer table: output shape, multiply-adds, parameters, measured time, shares by type
 
+              bench [--arch mobilenet_v1 --alpha A --resolution R | --model FILE] [--vs-onnxruntime]
+                    [--sections LIST] [--format table|json]
+                  kernel GFLOP/s against this machine's FMA peak, whole-network ms/frame, the width and
+                  resolution grid, standard vs separable, batching, first-frame latency, ONNX Runtime
+
             Run a command with --help for its options.
             """;
 
@@ -37,6 +42,8 @@ public final class Main {
             return switch (command) {
                 case "classify" -> new ClassifyCommand(out, err).run(rest);
                 case "profile" -> new ProfileCommand(out, err).run(rest);
+                case "bench" -> new BenchCommand(out, err).run(rest);
+                case "first-frame" -> new FirstFrameCommand(out).run(rest);
                 default -> {
                     err.println("error: unknown command '" + command + "'");
                     err.print(USAGE);
@@ -47,6 +54,13 @@ public final class Main {
             err.println("error: " + e.getMessage());
             err.println("run ./mobilenet " + command + " --help for its options");
             return 2;
+        } catch (java.io.IOException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("error: interrupted");
+            return 1;
         }
     }
 }

@@ -2,20 +2,23 @@ package org.flinkmobilenet.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.flinkmobilenet.engine.graph.ConvGeometry;
 
 /**
  * Depthwise 3x3 convolution, stride 1 or 2, NHWC, bias and clamp fused.
  *
- * <p>Padding without branches: the input rows an output row needs are copied into scratch rows that
- * carry the zero padding on both sides (a ring of three rows, each input row copied once), and rows
- * above or below the image point at a row of zeros. The inner loops then never test a coordinate.
+ * <p>Padding without branches in the interior: an output row reads its three input rows straight
+ * from the input, and a row above or below the image reads a row of zeros kept in scratch. The output
+ * pixels whose window leaves the image on the left or right (one at each end of a row) take a short
+ * path that reads only their columns inside the image. The inner loops never test a coordinate.
  *
  * <p>For each output row and each vector of channels, the nine taps and the bias sit in registers
  * while the row is swept; stride 1 computes four outputs per step (their windows share loads),
- * stride 2 two. Each output sums rows 0-1 and row 2 in two chains, halving the dependency chain.
- * A last partial channel block uses masked loads and stores.
+ * stride 2 two. Each output sums rows 0-1 and row 2 in two chains, halving the dependency chain. A
+ * last partial channel block reads whole vectors (arenas and scratch carry slack) and merges only its
+ * real channels into the output.
  */
 final class Depthwise3x3 {
 
@@ -40,65 +43,101 @@ final class Depthwise3x3 {
         return java.util.Arrays.copyOf(bias, (channels + V - 1) / V * V);
     }
 
-    /** Floats of one padded row (padding columns included), plus slack for a partial last vector. */
-    private static int rowLength(ConvGeometry g, int channels) {
-        return (g.padLeft() + g.inW() + g.padRight()) * channels + V;
-    }
-
-    /** Scratch: a zero row and a ring of three padded rows. */
+    /** Scratch: a row of zeros as wide as an input row. */
     static int scratchFloats(ConvGeometry g, int channels) {
-        return 4 * rowLength(g, channels);
+        return g.inW() * channels + V;
     }
 
     static void run(float[] in, int inOff, float[] out, int outOff, int batch, ConvGeometry g, int channels,
                     float[] w, float[] bias, float lo, float hi, float[] scratch) {
-        int rowLen = rowLength(g, channels);
         int s = g.strideH();
         int inRow = g.inW() * channels;
-        int left = g.padLeft() * channels;
-        java.util.Arrays.fill(scratch, 0, 4 * rowLen, 0f); // zero row, and the ring's padding columns
+        java.util.Arrays.fill(scratch, 0, inRow + V, 0f);
+        // Output columns whose window lies inside the input horizontally.
+        int oxLo = ceilDiv(g.padLeft(), s), oxHi = Math.min(g.outW() - 1, Math.floorDiv(g.inW() - 3 + g.padLeft(), s));
+        int shift = g.padLeft() * channels; // a row offset minus this, plus ox * s * channels, is the window's first column
         for (int n = 0; n < batch; n++) {
             int inBase = inOff + n * g.inH() * inRow;
             int outBase = outOff + n * g.outH() * g.outW() * channels;
-            int loaded = -1; // the highest input row copied into the ring; the ring holds the last three
             for (int oy = 0; oy < g.outH(); oy++) {
                 int top = oy * s - g.padTop();
-                for (int iy = Math.max(loaded + 1, top); iy <= Math.min(top + 2, g.inH() - 1); iy++) {
-                    System.arraycopy(in, inBase + iy * inRow, scratch, (1 + iy % 3) * rowLen + left, inRow);
-                    loaded = iy;
-                }
-                int ra = ringRow(top, g.inH(), rowLen), rb = ringRow(top + 1, g.inH(), rowLen),
-                        rc = ringRow(top + 2, g.inH(), rowLen);
+                boolean v0 = top >= 0 && top < g.inH(), v1 = top + 1 >= 0 && top + 1 < g.inH(),
+                        v2 = top + 2 >= 0 && top + 2 < g.inH();
+                float[] a0 = v0 ? in : scratch, a1 = v1 ? in : scratch, a2 = v2 ? in : scratch;
+                int p0 = (v0 ? inBase + top * inRow : 0) - shift, p1 = (v1 ? inBase + (top + 1) * inRow : 0) - shift,
+                        p2 = (v2 ? inBase + (top + 2) * inRow : 0) - shift;
                 int o = outBase + oy * g.outW() * channels;
-                for (int c0 = 0; c0 < channels; c0 += V) {
-                    int wb = (c0 / V) * 9 * V;
-                    int r0 = ra + c0, r1 = rb + c0, r2 = rc + c0;
-                    if (c0 + V > channels) {
-                        int m = channels - c0; // real channels in this last block
-                        if (s == 1) {
-                            rowStride1Masked(scratch, r0, r1, r2, channels, 0, g.outW(), out, o + c0, w, wb, bias, c0, lo, hi, m);
-                        } else {
-                            rowStride2Masked(scratch, r0, r1, r2, channels, 0, g.outW(), out, o + c0, w, wb, bias, c0, lo, hi, m);
-                        }
-                    } else if (s == 1) {
-                        int done = rowStride1Group(scratch, r0, r1, r2, channels, 0, g.outW(), out, o + c0, w, wb, bias, c0, lo, hi);
-                        rowStride1x1(scratch, r0, r1, r2, channels, done, g.outW(), out, o + c0, w, wb, bias, c0, lo, hi);
-                    } else {
-                        int done = rowStride2Group(scratch, r0, r1, r2, channels, 0, g.outW(), out, o + c0, w, wb, bias, c0, lo, hi);
-                        rowStride2x1(scratch, r0, r1, r2, channels, done, g.outW(), out, o + c0, w, wb, bias, c0, lo, hi);
+                if (oxLo <= oxHi) {
+                    for (int c0 = 0; c0 < channels; c0 += V) {
+                        sweep(a0, p0 + c0, a1, p1 + c0, a2, p2 + c0, channels, s, oxLo, oxHi + 1, out, o + c0, w, bias,
+                                c0, lo, hi);
+                    }
+                }
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    if (ox >= oxLo && ox <= oxHi) {
+                        continue;
+                    }
+                    int left = ox * s - g.padLeft(); // the window's first input column, outside the image
+                    int kxFrom = Math.max(0, -left), kxTo = Math.min(2, g.inW() - 1 - left);
+                    int at = left * channels + shift; // undoes the shift built into p0..p2
+                    for (int c0 = 0; c0 < channels; c0 += V) {
+                        edge(a0, p0 + at + c0, a1, p1 + at + c0, a2, p2 + at + c0, channels, kxFrom, kxTo,
+                                out, o + ox * channels + c0, w, bias, c0, lo, hi);
                     }
                 }
             }
         }
     }
 
-    /** Where input row iy sits in scratch: its ring slot, or the zero row when it is padding. */
-    private static int ringRow(int iy, int height, int rowLen) {
-        return iy < 0 || iy >= height ? 0 : (1 + iy % 3) * rowLen;
+    /**
+     * One output pixel whose window leaves the image on the left or right: only its columns
+     * kxFrom..kxTo are read. Rows outside the image already point at the zero row.
+     */
+    private static void edge(float[] a0, int r0, float[] a1, int r1, float[] a2, int r2, int channels, int kxFrom,
+                             int kxTo, float[] out, int o, float[] w, float[] bias, int c0, float lo, float hi) {
+        int wb = (c0 / V) * 9 * V;
+        FloatVector acc = FloatVector.fromArray(S, bias, c0);
+        for (int kx = kxFrom; kx <= kxTo; kx++) {
+            int col = kx * channels;
+            acc = FloatVector.fromArray(S, a0, r0 + col).fma(FloatVector.fromArray(S, w, wb + kx * V), acc);
+            acc = FloatVector.fromArray(S, a1, r1 + col).fma(FloatVector.fromArray(S, w, wb + (3 + kx) * V), acc);
+            acc = FloatVector.fromArray(S, a2, r2 + col).fma(FloatVector.fromArray(S, w, wb + (6 + kx) * V), acc);
+        }
+        acc = acc.max(lo).min(hi);
+        if (c0 + V <= channels) {
+            acc.intoArray(out, o);
+        } else {
+            VectorMask<Float> m = FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, channels - c0);
+            FloatVector.fromArray(S, out, o).blend(acc, m).intoArray(out, o);
+        }
+    }
+
+    /** Output pixels from..to-1 of one row and one channel block. */
+    private static void sweep(float[] a0, int r0, float[] a1, int r1, float[] a2, int r2, int channels, int s,
+                              int from, int to, float[] out, int o, float[] w, float[] bias, int c0, float lo, float hi) {
+        int wb = (c0 / V) * 9 * V;
+        if (c0 + V > channels) {
+            int valid = channels - c0;
+            if (s == 1) {
+                rowStride1Masked(a0, r0, a1, r1, a2, r2, channels, from, to, out, o, w, wb, bias, c0, lo, hi, valid);
+            } else {
+                rowStride2Masked(a0, r0, a1, r1, a2, r2, channels, from, to, out, o, w, wb, bias, c0, lo, hi, valid);
+            }
+        } else if (s == 1) {
+            int done = rowStride1Group(a0, r0, a1, r1, a2, r2, channels, from, to, out, o, w, wb, bias, c0, lo, hi);
+            rowStride1x1(a0, r0, a1, r1, a2, r2, channels, done, to, out, o, w, wb, bias, c0, lo, hi);
+        } else {
+            int done = rowStride2Group(a0, r0, a1, r1, a2, r2, channels, from, to, out, o, w, wb, bias, c0, lo, hi);
+            rowStride2x1(a0, r0, a1, r1, a2, r2, channels, done, to, out, o, w, wb, bias, c0, lo, hi);
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /** Stride 1, 4 outputs per step: neighbouring windows share their loads. */
-    private static int rowStride1Group(float[] in, int r0, int r1, int r2, int channels, int from, int to,
+    private static int rowStride1Group(float[] in0, int r0, float[] in1, int r1, float[] in2, int r2, int channels, int from, int to,
                             float[] out, int o, float[] w, int wb, float[] bias, int c0, float lo, float hi) {
         FloatVector w00 = FloatVector.fromArray(S, w, wb + 0 * V);
         FloatVector w01 = FloatVector.fromArray(S, w, wb + 1 * V);
@@ -114,12 +153,12 @@ final class Depthwise3x3 {
         for (; ox + 4 <= to; ox += 4) {
             int c = ox * 1 * channels;
             int at = o + ox * channels;
-            FloatVector x00 = FloatVector.fromArray(S, in, r0 + c);
-            FloatVector x01 = FloatVector.fromArray(S, in, r0 + c + 1 * channels);
-            FloatVector x02 = FloatVector.fromArray(S, in, r0 + c + 2 * channels);
-            FloatVector x03 = FloatVector.fromArray(S, in, r0 + c + 3 * channels);
-            FloatVector x04 = FloatVector.fromArray(S, in, r0 + c + 4 * channels);
-            FloatVector x05 = FloatVector.fromArray(S, in, r0 + c + 5 * channels);
+            FloatVector x00 = FloatVector.fromArray(S, in0, r0 + c);
+            FloatVector x01 = FloatVector.fromArray(S, in0, r0 + c + 1 * channels);
+            FloatVector x02 = FloatVector.fromArray(S, in0, r0 + c + 2 * channels);
+            FloatVector x03 = FloatVector.fromArray(S, in0, r0 + c + 3 * channels);
+            FloatVector x04 = FloatVector.fromArray(S, in0, r0 + c + 4 * channels);
+            FloatVector x05 = FloatVector.fromArray(S, in0, r0 + c + 5 * channels);
             FloatVector a0 = x00.fma(w00, b);
             a0 = x01.fma(w01, a0);
             a0 = x02.fma(w02, a0);
@@ -132,12 +171,12 @@ final class Depthwise3x3 {
             FloatVector a3 = x03.fma(w00, b);
             a3 = x04.fma(w01, a3);
             a3 = x05.fma(w02, a3);
-            FloatVector x20 = FloatVector.fromArray(S, in, r2 + c);
-            FloatVector x21 = FloatVector.fromArray(S, in, r2 + c + 1 * channels);
-            FloatVector x22 = FloatVector.fromArray(S, in, r2 + c + 2 * channels);
-            FloatVector x23 = FloatVector.fromArray(S, in, r2 + c + 3 * channels);
-            FloatVector x24 = FloatVector.fromArray(S, in, r2 + c + 4 * channels);
-            FloatVector x25 = FloatVector.fromArray(S, in, r2 + c + 5 * channels);
+            FloatVector x20 = FloatVector.fromArray(S, in2, r2 + c);
+            FloatVector x21 = FloatVector.fromArray(S, in2, r2 + c + 1 * channels);
+            FloatVector x22 = FloatVector.fromArray(S, in2, r2 + c + 2 * channels);
+            FloatVector x23 = FloatVector.fromArray(S, in2, r2 + c + 3 * channels);
+            FloatVector x24 = FloatVector.fromArray(S, in2, r2 + c + 4 * channels);
+            FloatVector x25 = FloatVector.fromArray(S, in2, r2 + c + 5 * channels);
             FloatVector t0 = x20.mul(w20);
             t0 = x21.fma(w21, t0);
             t0 = x22.fma(w22, t0);
@@ -150,12 +189,12 @@ final class Depthwise3x3 {
             FloatVector t3 = x23.mul(w20);
             t3 = x24.fma(w21, t3);
             t3 = x25.fma(w22, t3);
-            FloatVector x10 = FloatVector.fromArray(S, in, r1 + c);
-            FloatVector x11 = FloatVector.fromArray(S, in, r1 + c + 1 * channels);
-            FloatVector x12 = FloatVector.fromArray(S, in, r1 + c + 2 * channels);
-            FloatVector x13 = FloatVector.fromArray(S, in, r1 + c + 3 * channels);
-            FloatVector x14 = FloatVector.fromArray(S, in, r1 + c + 4 * channels);
-            FloatVector x15 = FloatVector.fromArray(S, in, r1 + c + 5 * channels);
+            FloatVector x10 = FloatVector.fromArray(S, in1, r1 + c);
+            FloatVector x11 = FloatVector.fromArray(S, in1, r1 + c + 1 * channels);
+            FloatVector x12 = FloatVector.fromArray(S, in1, r1 + c + 2 * channels);
+            FloatVector x13 = FloatVector.fromArray(S, in1, r1 + c + 3 * channels);
+            FloatVector x14 = FloatVector.fromArray(S, in1, r1 + c + 4 * channels);
+            FloatVector x15 = FloatVector.fromArray(S, in1, r1 + c + 5 * channels);
             a0 = x10.fma(w10, a0);
             a0 = x11.fma(w11, a0);
             a0 = x12.fma(w12, a0);
@@ -177,7 +216,7 @@ final class Depthwise3x3 {
     }
 
     /** Stride 2, 2 outputs per step: neighbouring windows share a column. */
-    private static int rowStride2Group(float[] in, int r0, int r1, int r2, int channels, int from, int to,
+    private static int rowStride2Group(float[] in0, int r0, float[] in1, int r1, float[] in2, int r2, int channels, int from, int to,
                             float[] out, int o, float[] w, int wb, float[] bias, int c0, float lo, float hi) {
         FloatVector w00 = FloatVector.fromArray(S, w, wb + 0 * V);
         FloatVector w01 = FloatVector.fromArray(S, w, wb + 1 * V);
@@ -193,33 +232,33 @@ final class Depthwise3x3 {
         for (; ox + 2 <= to; ox += 2) {
             int c = ox * 2 * channels;
             int at = o + ox * channels;
-            FloatVector x00 = FloatVector.fromArray(S, in, r0 + c);
-            FloatVector x01 = FloatVector.fromArray(S, in, r0 + c + 1 * channels);
-            FloatVector x02 = FloatVector.fromArray(S, in, r0 + c + 2 * channels);
-            FloatVector x03 = FloatVector.fromArray(S, in, r0 + c + 3 * channels);
-            FloatVector x04 = FloatVector.fromArray(S, in, r0 + c + 4 * channels);
+            FloatVector x00 = FloatVector.fromArray(S, in0, r0 + c);
+            FloatVector x01 = FloatVector.fromArray(S, in0, r0 + c + 1 * channels);
+            FloatVector x02 = FloatVector.fromArray(S, in0, r0 + c + 2 * channels);
+            FloatVector x03 = FloatVector.fromArray(S, in0, r0 + c + 3 * channels);
+            FloatVector x04 = FloatVector.fromArray(S, in0, r0 + c + 4 * channels);
             FloatVector a0 = x00.fma(w00, b);
             a0 = x01.fma(w01, a0);
             a0 = x02.fma(w02, a0);
             FloatVector a1 = x02.fma(w00, b);
             a1 = x03.fma(w01, a1);
             a1 = x04.fma(w02, a1);
-            FloatVector x20 = FloatVector.fromArray(S, in, r2 + c);
-            FloatVector x21 = FloatVector.fromArray(S, in, r2 + c + 1 * channels);
-            FloatVector x22 = FloatVector.fromArray(S, in, r2 + c + 2 * channels);
-            FloatVector x23 = FloatVector.fromArray(S, in, r2 + c + 3 * channels);
-            FloatVector x24 = FloatVector.fromArray(S, in, r2 + c + 4 * channels);
+            FloatVector x20 = FloatVector.fromArray(S, in2, r2 + c);
+            FloatVector x21 = FloatVector.fromArray(S, in2, r2 + c + 1 * channels);
+            FloatVector x22 = FloatVector.fromArray(S, in2, r2 + c + 2 * channels);
+            FloatVector x23 = FloatVector.fromArray(S, in2, r2 + c + 3 * channels);
+            FloatVector x24 = FloatVector.fromArray(S, in2, r2 + c + 4 * channels);
             FloatVector t0 = x20.mul(w20);
             t0 = x21.fma(w21, t0);
             t0 = x22.fma(w22, t0);
             FloatVector t1 = x22.mul(w20);
             t1 = x23.fma(w21, t1);
             t1 = x24.fma(w22, t1);
-            FloatVector x10 = FloatVector.fromArray(S, in, r1 + c);
-            FloatVector x11 = FloatVector.fromArray(S, in, r1 + c + 1 * channels);
-            FloatVector x12 = FloatVector.fromArray(S, in, r1 + c + 2 * channels);
-            FloatVector x13 = FloatVector.fromArray(S, in, r1 + c + 3 * channels);
-            FloatVector x14 = FloatVector.fromArray(S, in, r1 + c + 4 * channels);
+            FloatVector x10 = FloatVector.fromArray(S, in1, r1 + c);
+            FloatVector x11 = FloatVector.fromArray(S, in1, r1 + c + 1 * channels);
+            FloatVector x12 = FloatVector.fromArray(S, in1, r1 + c + 2 * channels);
+            FloatVector x13 = FloatVector.fromArray(S, in1, r1 + c + 3 * channels);
+            FloatVector x14 = FloatVector.fromArray(S, in1, r1 + c + 4 * channels);
             a0 = x10.fma(w10, a0);
             a0 = x11.fma(w11, a0);
             a0 = x12.fma(w12, a0);
@@ -233,7 +272,7 @@ final class Depthwise3x3 {
     }
 
     /** Stride 1, one output per step: the remainder of a row. */
-    private static int rowStride1x1(float[] in, int r0, int r1, int r2, int channels, int from, int to,
+    private static int rowStride1x1(float[] in0, int r0, float[] in1, int r1, float[] in2, int r2, int channels, int from, int to,
                             float[] out, int o, float[] w, int wb, float[] bias, int c0, float lo, float hi) {
         FloatVector w00 = FloatVector.fromArray(S, w, wb + 0 * V);
         FloatVector w01 = FloatVector.fromArray(S, w, wb + 1 * V);
@@ -249,21 +288,21 @@ final class Depthwise3x3 {
         for (; ox + 1 <= to; ox += 1) {
             int c = ox * 1 * channels;
             int at = o + ox * channels;
-            FloatVector x00 = FloatVector.fromArray(S, in, r0 + c);
-            FloatVector x01 = FloatVector.fromArray(S, in, r0 + c + 1 * channels);
-            FloatVector x02 = FloatVector.fromArray(S, in, r0 + c + 2 * channels);
+            FloatVector x00 = FloatVector.fromArray(S, in0, r0 + c);
+            FloatVector x01 = FloatVector.fromArray(S, in0, r0 + c + 1 * channels);
+            FloatVector x02 = FloatVector.fromArray(S, in0, r0 + c + 2 * channels);
             FloatVector a0 = x00.fma(w00, b);
             a0 = x01.fma(w01, a0);
             a0 = x02.fma(w02, a0);
-            FloatVector x20 = FloatVector.fromArray(S, in, r2 + c);
-            FloatVector x21 = FloatVector.fromArray(S, in, r2 + c + 1 * channels);
-            FloatVector x22 = FloatVector.fromArray(S, in, r2 + c + 2 * channels);
+            FloatVector x20 = FloatVector.fromArray(S, in2, r2 + c);
+            FloatVector x21 = FloatVector.fromArray(S, in2, r2 + c + 1 * channels);
+            FloatVector x22 = FloatVector.fromArray(S, in2, r2 + c + 2 * channels);
             FloatVector t0 = x20.mul(w20);
             t0 = x21.fma(w21, t0);
             t0 = x22.fma(w22, t0);
-            FloatVector x10 = FloatVector.fromArray(S, in, r1 + c);
-            FloatVector x11 = FloatVector.fromArray(S, in, r1 + c + 1 * channels);
-            FloatVector x12 = FloatVector.fromArray(S, in, r1 + c + 2 * channels);
+            FloatVector x10 = FloatVector.fromArray(S, in1, r1 + c);
+            FloatVector x11 = FloatVector.fromArray(S, in1, r1 + c + 1 * channels);
+            FloatVector x12 = FloatVector.fromArray(S, in1, r1 + c + 2 * channels);
             a0 = x10.fma(w10, a0);
             a0 = x11.fma(w11, a0);
             a0 = x12.fma(w12, a0);
@@ -273,7 +312,7 @@ final class Depthwise3x3 {
     }
 
     /** Stride 2, one output per step: the remainder of a row. */
-    private static int rowStride2x1(float[] in, int r0, int r1, int r2, int channels, int from, int to,
+    private static int rowStride2x1(float[] in0, int r0, float[] in1, int r1, float[] in2, int r2, int channels, int from, int to,
                             float[] out, int o, float[] w, int wb, float[] bias, int c0, float lo, float hi) {
         FloatVector w00 = FloatVector.fromArray(S, w, wb + 0 * V);
         FloatVector w01 = FloatVector.fromArray(S, w, wb + 1 * V);
@@ -289,21 +328,21 @@ final class Depthwise3x3 {
         for (; ox + 1 <= to; ox += 1) {
             int c = ox * 2 * channels;
             int at = o + ox * channels;
-            FloatVector x00 = FloatVector.fromArray(S, in, r0 + c);
-            FloatVector x01 = FloatVector.fromArray(S, in, r0 + c + 1 * channels);
-            FloatVector x02 = FloatVector.fromArray(S, in, r0 + c + 2 * channels);
+            FloatVector x00 = FloatVector.fromArray(S, in0, r0 + c);
+            FloatVector x01 = FloatVector.fromArray(S, in0, r0 + c + 1 * channels);
+            FloatVector x02 = FloatVector.fromArray(S, in0, r0 + c + 2 * channels);
             FloatVector a0 = x00.fma(w00, b);
             a0 = x01.fma(w01, a0);
             a0 = x02.fma(w02, a0);
-            FloatVector x20 = FloatVector.fromArray(S, in, r2 + c);
-            FloatVector x21 = FloatVector.fromArray(S, in, r2 + c + 1 * channels);
-            FloatVector x22 = FloatVector.fromArray(S, in, r2 + c + 2 * channels);
+            FloatVector x20 = FloatVector.fromArray(S, in2, r2 + c);
+            FloatVector x21 = FloatVector.fromArray(S, in2, r2 + c + 1 * channels);
+            FloatVector x22 = FloatVector.fromArray(S, in2, r2 + c + 2 * channels);
             FloatVector t0 = x20.mul(w20);
             t0 = x21.fma(w21, t0);
             t0 = x22.fma(w22, t0);
-            FloatVector x10 = FloatVector.fromArray(S, in, r1 + c);
-            FloatVector x11 = FloatVector.fromArray(S, in, r1 + c + 1 * channels);
-            FloatVector x12 = FloatVector.fromArray(S, in, r1 + c + 2 * channels);
+            FloatVector x10 = FloatVector.fromArray(S, in1, r1 + c);
+            FloatVector x11 = FloatVector.fromArray(S, in1, r1 + c + 1 * channels);
+            FloatVector x12 = FloatVector.fromArray(S, in1, r1 + c + 2 * channels);
             a0 = x10.fma(w10, a0);
             a0 = x11.fma(w11, a0);
             a0 = x12.fma(w12, a0);
@@ -313,7 +352,7 @@ final class Depthwise3x3 {
     }
 
     /** Stride 1, the last partial channel block (masked loads and stores). */
-    private static int rowStride1Masked(float[] in, int r0, int r1, int r2, int channels, int from, int to,
+    private static int rowStride1Masked(float[] in0, int r0, float[] in1, int r1, float[] in2, int r2, int channels, int from, int to,
                             float[] out, int o, float[] w, int wb, float[] bias, int c0, float lo, float hi, int valid) {
         FloatVector w00 = FloatVector.fromArray(S, w, wb + 0 * V);
         FloatVector w01 = FloatVector.fromArray(S, w, wb + 1 * V);
@@ -326,27 +365,27 @@ final class Depthwise3x3 {
         FloatVector w22 = FloatVector.fromArray(S, w, wb + 8 * V);
         // Partial vectors are merged into what is there and stored whole (the arena has slack at its end):
         // a masked store in Java 17 checks its lanes in plain Java and allocates.
-        VectorMask<Float> m = S.indexInRange(0, valid);
+        VectorMask<Float> m = FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid);
         FloatVector b = FloatVector.fromArray(S, bias, c0);
         int ox = from;
         for (; ox + 1 <= to; ox += 1) {
             int c = ox * 1 * channels;
             int at = o + ox * channels;
-            FloatVector x00 = FloatVector.fromArray(S, in, r0 + c);
-            FloatVector x01 = FloatVector.fromArray(S, in, r0 + c + 1 * channels);
-            FloatVector x02 = FloatVector.fromArray(S, in, r0 + c + 2 * channels);
+            FloatVector x00 = FloatVector.fromArray(S, in0, r0 + c);
+            FloatVector x01 = FloatVector.fromArray(S, in0, r0 + c + 1 * channels);
+            FloatVector x02 = FloatVector.fromArray(S, in0, r0 + c + 2 * channels);
             FloatVector a0 = x00.fma(w00, b);
             a0 = x01.fma(w01, a0);
             a0 = x02.fma(w02, a0);
-            FloatVector x20 = FloatVector.fromArray(S, in, r2 + c);
-            FloatVector x21 = FloatVector.fromArray(S, in, r2 + c + 1 * channels);
-            FloatVector x22 = FloatVector.fromArray(S, in, r2 + c + 2 * channels);
+            FloatVector x20 = FloatVector.fromArray(S, in2, r2 + c);
+            FloatVector x21 = FloatVector.fromArray(S, in2, r2 + c + 1 * channels);
+            FloatVector x22 = FloatVector.fromArray(S, in2, r2 + c + 2 * channels);
             FloatVector t0 = x20.mul(w20);
             t0 = x21.fma(w21, t0);
             t0 = x22.fma(w22, t0);
-            FloatVector x10 = FloatVector.fromArray(S, in, r1 + c);
-            FloatVector x11 = FloatVector.fromArray(S, in, r1 + c + 1 * channels);
-            FloatVector x12 = FloatVector.fromArray(S, in, r1 + c + 2 * channels);
+            FloatVector x10 = FloatVector.fromArray(S, in1, r1 + c);
+            FloatVector x11 = FloatVector.fromArray(S, in1, r1 + c + 1 * channels);
+            FloatVector x12 = FloatVector.fromArray(S, in1, r1 + c + 2 * channels);
             a0 = x10.fma(w10, a0);
             a0 = x11.fma(w11, a0);
             a0 = x12.fma(w12, a0);
@@ -356,7 +395,7 @@ final class Depthwise3x3 {
     }
 
     /** Stride 2, the last partial channel block (masked loads and stores). */
-    private static int rowStride2Masked(float[] in, int r0, int r1, int r2, int channels, int from, int to,
+    private static int rowStride2Masked(float[] in0, int r0, float[] in1, int r1, float[] in2, int r2, int channels, int from, int to,
                             float[] out, int o, float[] w, int wb, float[] bias, int c0, float lo, float hi, int valid) {
         FloatVector w00 = FloatVector.fromArray(S, w, wb + 0 * V);
         FloatVector w01 = FloatVector.fromArray(S, w, wb + 1 * V);
@@ -369,27 +408,27 @@ final class Depthwise3x3 {
         FloatVector w22 = FloatVector.fromArray(S, w, wb + 8 * V);
         // Partial vectors are merged into what is there and stored whole (the arena has slack at its end):
         // a masked store in Java 17 checks its lanes in plain Java and allocates.
-        VectorMask<Float> m = S.indexInRange(0, valid);
+        VectorMask<Float> m = FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid);
         FloatVector b = FloatVector.fromArray(S, bias, c0);
         int ox = from;
         for (; ox + 1 <= to; ox += 1) {
             int c = ox * 2 * channels;
             int at = o + ox * channels;
-            FloatVector x00 = FloatVector.fromArray(S, in, r0 + c);
-            FloatVector x01 = FloatVector.fromArray(S, in, r0 + c + 1 * channels);
-            FloatVector x02 = FloatVector.fromArray(S, in, r0 + c + 2 * channels);
+            FloatVector x00 = FloatVector.fromArray(S, in0, r0 + c);
+            FloatVector x01 = FloatVector.fromArray(S, in0, r0 + c + 1 * channels);
+            FloatVector x02 = FloatVector.fromArray(S, in0, r0 + c + 2 * channels);
             FloatVector a0 = x00.fma(w00, b);
             a0 = x01.fma(w01, a0);
             a0 = x02.fma(w02, a0);
-            FloatVector x20 = FloatVector.fromArray(S, in, r2 + c);
-            FloatVector x21 = FloatVector.fromArray(S, in, r2 + c + 1 * channels);
-            FloatVector x22 = FloatVector.fromArray(S, in, r2 + c + 2 * channels);
+            FloatVector x20 = FloatVector.fromArray(S, in2, r2 + c);
+            FloatVector x21 = FloatVector.fromArray(S, in2, r2 + c + 1 * channels);
+            FloatVector x22 = FloatVector.fromArray(S, in2, r2 + c + 2 * channels);
             FloatVector t0 = x20.mul(w20);
             t0 = x21.fma(w21, t0);
             t0 = x22.fma(w22, t0);
-            FloatVector x10 = FloatVector.fromArray(S, in, r1 + c);
-            FloatVector x11 = FloatVector.fromArray(S, in, r1 + c + 1 * channels);
-            FloatVector x12 = FloatVector.fromArray(S, in, r1 + c + 2 * channels);
+            FloatVector x10 = FloatVector.fromArray(S, in1, r1 + c);
+            FloatVector x11 = FloatVector.fromArray(S, in1, r1 + c + 1 * channels);
+            FloatVector x12 = FloatVector.fromArray(S, in1, r1 + c + 2 * channels);
             a0 = x10.fma(w10, a0);
             a0 = x11.fma(w11, a0);
             a0 = x12.fma(w12, a0);

@@ -2,6 +2,7 @@ package org.flinkmobilenet.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.flinkmobilenet.engine.graph.ConvGeometry;
 
@@ -160,7 +161,7 @@ final class DirectConv {
         if (valid == V) {
             c03.intoArray(y, y0 + 3 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 3 * V).blend(c03, S.indexInRange(0, valid)).intoArray(y, y0 + 3 * V);
+            FloatVector.fromArray(S, y, y0 + 3 * V).blend(c03, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 3 * V);
         }
         c10 = c10.max(lo).min(hi);
         c10.intoArray(y, y0 + 1 * ldy + 0 * V);
@@ -172,7 +173,7 @@ final class DirectConv {
         if (valid == V) {
             c13.intoArray(y, y0 + 1 * ldy + 3 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * ldy + 3 * V).blend(c13, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * ldy + 3 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * ldy + 3 * V).blend(c13, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * ldy + 3 * V);
         }
         c20 = c20.max(lo).min(hi);
         c20.intoArray(y, y0 + 2 * ldy + 0 * V);
@@ -184,7 +185,7 @@ final class DirectConv {
         if (valid == V) {
             c23.intoArray(y, y0 + 2 * ldy + 3 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 2 * ldy + 3 * V).blend(c23, S.indexInRange(0, valid)).intoArray(y, y0 + 2 * ldy + 3 * V);
+            FloatVector.fromArray(S, y, y0 + 2 * ldy + 3 * V).blend(c23, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 2 * ldy + 3 * V);
         }
         c30 = c30.max(lo).min(hi);
         c30.intoArray(y, y0 + 3 * ldy + 0 * V);
@@ -196,7 +197,7 @@ final class DirectConv {
         if (valid == V) {
             c33.intoArray(y, y0 + 3 * ldy + 3 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 3 * ldy + 3 * V).blend(c33, S.indexInRange(0, valid)).intoArray(y, y0 + 3 * ldy + 3 * V);
+            FloatVector.fromArray(S, y, y0 + 3 * ldy + 3 * V).blend(c33, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 3 * ldy + 3 * V);
         }
     }
 
@@ -239,7 +240,7 @@ final class DirectConv {
         if (valid == V) {
             c01.intoArray(y, y0 + 1 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * V).blend(c01, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * V).blend(c01, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * V);
         }
         c10 = c10.max(lo).min(hi);
         c10.intoArray(y, y0 + 1 * ldy + 0 * V);
@@ -247,7 +248,7 @@ final class DirectConv {
         if (valid == V) {
             c11.intoArray(y, y0 + 1 * ldy + 1 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * ldy + 1 * V).blend(c11, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * ldy + 1 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * ldy + 1 * V).blend(c11, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * ldy + 1 * V);
         }
         c20 = c20.max(lo).min(hi);
         c20.intoArray(y, y0 + 2 * ldy + 0 * V);
@@ -255,7 +256,7 @@ final class DirectConv {
         if (valid == V) {
             c21.intoArray(y, y0 + 2 * ldy + 1 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 2 * ldy + 1 * V).blend(c21, S.indexInRange(0, valid)).intoArray(y, y0 + 2 * ldy + 1 * V);
+            FloatVector.fromArray(S, y, y0 + 2 * ldy + 1 * V).blend(c21, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 2 * ldy + 1 * V);
         }
         c30 = c30.max(lo).min(hi);
         c30.intoArray(y, y0 + 3 * ldy + 0 * V);
@@ -263,7 +264,7 @@ final class DirectConv {
         if (valid == V) {
             c31.intoArray(y, y0 + 3 * ldy + 1 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 3 * ldy + 1 * V).blend(c31, S.indexInRange(0, valid)).intoArray(y, y0 + 3 * ldy + 1 * V);
+            FloatVector.fromArray(S, y, y0 + 3 * ldy + 1 * V).blend(c31, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 3 * ldy + 1 * V);
         }
     }
 
@@ -298,25 +299,25 @@ final class DirectConv {
         if (valid == V) {
             c00.intoArray(y, y0 + 0 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 0 * V).blend(c00, S.indexInRange(0, valid)).intoArray(y, y0 + 0 * V);
+            FloatVector.fromArray(S, y, y0 + 0 * V).blend(c00, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 0 * V);
         }
         c10 = c10.max(lo).min(hi);
         if (valid == V) {
             c10.intoArray(y, y0 + 1 * ldy + 0 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * ldy + 0 * V).blend(c10, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * ldy + 0 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * ldy + 0 * V).blend(c10, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * ldy + 0 * V);
         }
         c20 = c20.max(lo).min(hi);
         if (valid == V) {
             c20.intoArray(y, y0 + 2 * ldy + 0 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 2 * ldy + 0 * V).blend(c20, S.indexInRange(0, valid)).intoArray(y, y0 + 2 * ldy + 0 * V);
+            FloatVector.fromArray(S, y, y0 + 2 * ldy + 0 * V).blend(c20, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 2 * ldy + 0 * V);
         }
         c30 = c30.max(lo).min(hi);
         if (valid == V) {
             c30.intoArray(y, y0 + 3 * ldy + 0 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 3 * ldy + 0 * V).blend(c30, S.indexInRange(0, valid)).intoArray(y, y0 + 3 * ldy + 0 * V);
+            FloatVector.fromArray(S, y, y0 + 3 * ldy + 0 * V).blend(c30, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 3 * ldy + 0 * V);
         }
     }
 

@@ -2,6 +2,7 @@ package org.flinkmobilenet.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -137,7 +138,7 @@ final class Gemm {
         if (valid == V) {
             c03.intoArray(y, y0 + 3 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 3 * V).blend(c03, S.indexInRange(0, valid)).intoArray(y, y0 + 3 * V);
+            FloatVector.fromArray(S, y, y0 + 3 * V).blend(c03, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 3 * V);
         }
         c10 = c10.max(lo).min(hi);
         c10.intoArray(y, y0 + 1 * ldy + 0 * V);
@@ -149,7 +150,7 @@ final class Gemm {
         if (valid == V) {
             c13.intoArray(y, y0 + 1 * ldy + 3 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * ldy + 3 * V).blend(c13, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * ldy + 3 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * ldy + 3 * V).blend(c13, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * ldy + 3 * V);
         }
         c20 = c20.max(lo).min(hi);
         c20.intoArray(y, y0 + 2 * ldy + 0 * V);
@@ -161,7 +162,7 @@ final class Gemm {
         if (valid == V) {
             c23.intoArray(y, y0 + 2 * ldy + 3 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 2 * ldy + 3 * V).blend(c23, S.indexInRange(0, valid)).intoArray(y, y0 + 2 * ldy + 3 * V);
+            FloatVector.fromArray(S, y, y0 + 2 * ldy + 3 * V).blend(c23, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 2 * ldy + 3 * V);
         }
         c30 = c30.max(lo).min(hi);
         c30.intoArray(y, y0 + 3 * ldy + 0 * V);
@@ -173,7 +174,7 @@ final class Gemm {
         if (valid == V) {
             c33.intoArray(y, y0 + 3 * ldy + 3 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 3 * ldy + 3 * V).blend(c33, S.indexInRange(0, valid)).intoArray(y, y0 + 3 * ldy + 3 * V);
+            FloatVector.fromArray(S, y, y0 + 3 * ldy + 3 * V).blend(c33, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 3 * ldy + 3 * V);
         }
     }
 
@@ -224,7 +225,7 @@ final class Gemm {
         if (valid == V) {
             c03.intoArray(y, y0 + 3 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 3 * V).blend(c03, S.indexInRange(0, valid)).intoArray(y, y0 + 3 * V);
+            FloatVector.fromArray(S, y, y0 + 3 * V).blend(c03, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 3 * V);
         }
         c10 = c10.max(lo).min(hi);
         c10.intoArray(y, y0 + 1 * ldy + 0 * V);
@@ -236,7 +237,7 @@ final class Gemm {
         if (valid == V) {
             c13.intoArray(y, y0 + 1 * ldy + 3 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * ldy + 3 * V).blend(c13, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * ldy + 3 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * ldy + 3 * V).blend(c13, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * ldy + 3 * V);
         }
         c20 = c20.max(lo).min(hi);
         c20.intoArray(y, y0 + 2 * ldy + 0 * V);
@@ -248,7 +249,7 @@ final class Gemm {
         if (valid == V) {
             c23.intoArray(y, y0 + 2 * ldy + 3 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 2 * ldy + 3 * V).blend(c23, S.indexInRange(0, valid)).intoArray(y, y0 + 2 * ldy + 3 * V);
+            FloatVector.fromArray(S, y, y0 + 2 * ldy + 3 * V).blend(c23, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 2 * ldy + 3 * V);
         }
     }
 
@@ -292,7 +293,7 @@ final class Gemm {
         if (valid == V) {
             c03.intoArray(y, y0 + 3 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 3 * V).blend(c03, S.indexInRange(0, valid)).intoArray(y, y0 + 3 * V);
+            FloatVector.fromArray(S, y, y0 + 3 * V).blend(c03, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 3 * V);
         }
         c10 = c10.max(lo).min(hi);
         c10.intoArray(y, y0 + 1 * ldy + 0 * V);
@@ -304,7 +305,7 @@ final class Gemm {
         if (valid == V) {
             c13.intoArray(y, y0 + 1 * ldy + 3 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * ldy + 3 * V).blend(c13, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * ldy + 3 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * ldy + 3 * V).blend(c13, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * ldy + 3 * V);
         }
     }
 
@@ -341,7 +342,7 @@ final class Gemm {
         if (valid == V) {
             c03.intoArray(y, y0 + 3 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 3 * V).blend(c03, S.indexInRange(0, valid)).intoArray(y, y0 + 3 * V);
+            FloatVector.fromArray(S, y, y0 + 3 * V).blend(c03, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 3 * V);
         }
     }
 
@@ -383,7 +384,7 @@ final class Gemm {
         if (valid == V) {
             c01.intoArray(y, y0 + 1 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * V).blend(c01, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * V).blend(c01, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * V);
         }
         c10 = c10.max(lo).min(hi);
         c10.intoArray(y, y0 + 1 * ldy + 0 * V);
@@ -391,7 +392,7 @@ final class Gemm {
         if (valid == V) {
             c11.intoArray(y, y0 + 1 * ldy + 1 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * ldy + 1 * V).blend(c11, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * ldy + 1 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * ldy + 1 * V).blend(c11, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * ldy + 1 * V);
         }
         c20 = c20.max(lo).min(hi);
         c20.intoArray(y, y0 + 2 * ldy + 0 * V);
@@ -399,7 +400,7 @@ final class Gemm {
         if (valid == V) {
             c21.intoArray(y, y0 + 2 * ldy + 1 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 2 * ldy + 1 * V).blend(c21, S.indexInRange(0, valid)).intoArray(y, y0 + 2 * ldy + 1 * V);
+            FloatVector.fromArray(S, y, y0 + 2 * ldy + 1 * V).blend(c21, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 2 * ldy + 1 * V);
         }
         c30 = c30.max(lo).min(hi);
         c30.intoArray(y, y0 + 3 * ldy + 0 * V);
@@ -407,7 +408,7 @@ final class Gemm {
         if (valid == V) {
             c31.intoArray(y, y0 + 3 * ldy + 1 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 3 * ldy + 1 * V).blend(c31, S.indexInRange(0, valid)).intoArray(y, y0 + 3 * ldy + 1 * V);
+            FloatVector.fromArray(S, y, y0 + 3 * ldy + 1 * V).blend(c31, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 3 * ldy + 1 * V);
         }
     }
 
@@ -444,7 +445,7 @@ final class Gemm {
         if (valid == V) {
             c01.intoArray(y, y0 + 1 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * V).blend(c01, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * V).blend(c01, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * V);
         }
         c10 = c10.max(lo).min(hi);
         c10.intoArray(y, y0 + 1 * ldy + 0 * V);
@@ -452,7 +453,7 @@ final class Gemm {
         if (valid == V) {
             c11.intoArray(y, y0 + 1 * ldy + 1 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * ldy + 1 * V).blend(c11, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * ldy + 1 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * ldy + 1 * V).blend(c11, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * ldy + 1 * V);
         }
         c20 = c20.max(lo).min(hi);
         c20.intoArray(y, y0 + 2 * ldy + 0 * V);
@@ -460,7 +461,7 @@ final class Gemm {
         if (valid == V) {
             c21.intoArray(y, y0 + 2 * ldy + 1 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 2 * ldy + 1 * V).blend(c21, S.indexInRange(0, valid)).intoArray(y, y0 + 2 * ldy + 1 * V);
+            FloatVector.fromArray(S, y, y0 + 2 * ldy + 1 * V).blend(c21, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 2 * ldy + 1 * V);
         }
     }
 
@@ -492,7 +493,7 @@ final class Gemm {
         if (valid == V) {
             c01.intoArray(y, y0 + 1 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * V).blend(c01, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * V).blend(c01, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * V);
         }
         c10 = c10.max(lo).min(hi);
         c10.intoArray(y, y0 + 1 * ldy + 0 * V);
@@ -500,7 +501,7 @@ final class Gemm {
         if (valid == V) {
             c11.intoArray(y, y0 + 1 * ldy + 1 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * ldy + 1 * V).blend(c11, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * ldy + 1 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * ldy + 1 * V).blend(c11, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * ldy + 1 * V);
         }
     }
 
@@ -527,7 +528,7 @@ final class Gemm {
         if (valid == V) {
             c01.intoArray(y, y0 + 1 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * V).blend(c01, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * V).blend(c01, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * V);
         }
     }
 
@@ -561,25 +562,25 @@ final class Gemm {
         if (valid == V) {
             c00.intoArray(y, y0 + 0 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 0 * V).blend(c00, S.indexInRange(0, valid)).intoArray(y, y0 + 0 * V);
+            FloatVector.fromArray(S, y, y0 + 0 * V).blend(c00, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 0 * V);
         }
         c10 = c10.max(lo).min(hi);
         if (valid == V) {
             c10.intoArray(y, y0 + 1 * ldy + 0 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * ldy + 0 * V).blend(c10, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * ldy + 0 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * ldy + 0 * V).blend(c10, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * ldy + 0 * V);
         }
         c20 = c20.max(lo).min(hi);
         if (valid == V) {
             c20.intoArray(y, y0 + 2 * ldy + 0 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 2 * ldy + 0 * V).blend(c20, S.indexInRange(0, valid)).intoArray(y, y0 + 2 * ldy + 0 * V);
+            FloatVector.fromArray(S, y, y0 + 2 * ldy + 0 * V).blend(c20, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 2 * ldy + 0 * V);
         }
         c30 = c30.max(lo).min(hi);
         if (valid == V) {
             c30.intoArray(y, y0 + 3 * ldy + 0 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 3 * ldy + 0 * V).blend(c30, S.indexInRange(0, valid)).intoArray(y, y0 + 3 * ldy + 0 * V);
+            FloatVector.fromArray(S, y, y0 + 3 * ldy + 0 * V).blend(c30, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 3 * ldy + 0 * V);
         }
     }
 
@@ -609,19 +610,19 @@ final class Gemm {
         if (valid == V) {
             c00.intoArray(y, y0 + 0 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 0 * V).blend(c00, S.indexInRange(0, valid)).intoArray(y, y0 + 0 * V);
+            FloatVector.fromArray(S, y, y0 + 0 * V).blend(c00, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 0 * V);
         }
         c10 = c10.max(lo).min(hi);
         if (valid == V) {
             c10.intoArray(y, y0 + 1 * ldy + 0 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * ldy + 0 * V).blend(c10, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * ldy + 0 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * ldy + 0 * V).blend(c10, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * ldy + 0 * V);
         }
         c20 = c20.max(lo).min(hi);
         if (valid == V) {
             c20.intoArray(y, y0 + 2 * ldy + 0 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 2 * ldy + 0 * V).blend(c20, S.indexInRange(0, valid)).intoArray(y, y0 + 2 * ldy + 0 * V);
+            FloatVector.fromArray(S, y, y0 + 2 * ldy + 0 * V).blend(c20, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 2 * ldy + 0 * V);
         }
     }
 
@@ -647,13 +648,13 @@ final class Gemm {
         if (valid == V) {
             c00.intoArray(y, y0 + 0 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 0 * V).blend(c00, S.indexInRange(0, valid)).intoArray(y, y0 + 0 * V);
+            FloatVector.fromArray(S, y, y0 + 0 * V).blend(c00, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 0 * V);
         }
         c10 = c10.max(lo).min(hi);
         if (valid == V) {
             c10.intoArray(y, y0 + 1 * ldy + 0 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 1 * ldy + 0 * V).blend(c10, S.indexInRange(0, valid)).intoArray(y, y0 + 1 * ldy + 0 * V);
+            FloatVector.fromArray(S, y, y0 + 1 * ldy + 0 * V).blend(c10, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * ldy + 0 * V);
         }
     }
 
@@ -675,7 +676,7 @@ final class Gemm {
         if (valid == V) {
             c00.intoArray(y, y0 + 0 * V);
         } else {
-            FloatVector.fromArray(S, y, y0 + 0 * V).blend(c00, S.indexInRange(0, valid)).intoArray(y, y0 + 0 * V);
+            FloatVector.fromArray(S, y, y0 + 0 * V).blend(c00, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 0 * V);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.flinkmobilenet.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.flinkmobilenet.engine.graph.ConvGeometry;
 
@@ -54,7 +55,7 @@ final class VectorElementwise {
                         if (c + V <= channels) {
                             sum.intoArray(out, o + c);
                         } else {
-                            FloatVector.fromArray(S, out, o + c).blend(sum, S.indexInRange(c, channels)).intoArray(out, o + c);
+                            FloatVector.fromArray(S, out, o + c).blend(sum, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, channels - c)).intoArray(out, o + c);
                         }
                     }
                 }
@@ -77,7 +78,7 @@ final class VectorElementwise {
                 if (c + V <= channels) {
                     sum.intoArray(out, o);
                 } else {
-                    FloatVector.fromArray(S, out, o).blend(sum, S.indexInRange(c, channels)).intoArray(out, o);
+                    FloatVector.fromArray(S, out, o).blend(sum, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, channels - c)).intoArray(out, o);
                 }
             }
         }

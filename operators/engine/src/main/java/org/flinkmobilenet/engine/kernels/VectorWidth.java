@@ -17,6 +17,21 @@ final class VectorWidth {
 
     static final VectorSpecies<Float> SPECIES = choose();
 
+    /**
+     * 0, 1, 2, ...: {@code fromArray(SPECIES, LANE_INDEX, 0).compare(LT, n)} is the mask of lanes 0..n-1.
+     * Kernels write that expression where they use the mask (its methods are force-inlined, so C2
+     * knows the mask's exact type); through a helper method of ours it was sometimes not inlined and
+     * the mask was boxed. {@code indexInRange} is no better in Java 17: it checks lanes with an index
+     * vector C2 does not intrinsify.
+     */
+    static final float[] LANE_INDEX = new float[64];
+
+    static {
+        for (int i = 0; i < LANE_INDEX.length; i++) {
+            LANE_INDEX[i] = i;
+        }
+    }
+
     private VectorWidth() {}
 
     private static VectorSpecies<Float> choose() {

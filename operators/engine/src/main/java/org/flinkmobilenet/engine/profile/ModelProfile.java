@@ -9,6 +9,7 @@ import java.util.Map;
 import org.flinkmobilenet.engine.CompiledLayer;
 import org.flinkmobilenet.engine.CompiledModel;
 import org.flinkmobilenet.engine.Engine;
+import org.flinkmobilenet.engine.WarmUp;
 import org.flinkmobilenet.engine.graph.Graph;
 import org.flinkmobilenet.engine.graph.LayerKind;
 import org.flinkmobilenet.engine.graph.Node;
@@ -39,8 +40,9 @@ public final class ModelProfile {
     }
 
     /**
-     * Measures each layer's time as the median over {@code runs} single-frame runs, after
-     * {@code warmup} runs that are not counted. With {@code runs == 0} no time is measured.
+     * Measures each layer's time as the median over {@code runs} single-frame runs, after a
+     * {@link WarmUp} and {@code warmup} more runs that are not counted. With {@code runs == 0} no time
+     * is measured.
      */
     public static ModelProfile measure(CompiledModel compiled, int warmup, int runs) {
         Graph g = compiled.graph();
@@ -50,6 +52,7 @@ public final class ModelProfile {
         if (runs > 0) {
             Engine engine = compiled.newEngine(1);
             long[][] nanos = new long[runs][layers.size()];
+            WarmUp.run(engine, 30_000);
             for (int r = 0; r < warmup; r++) {
                 engine.run(1);
             }
