@@ -29,7 +29,7 @@ class LabelsITCase {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    static final List<String> CAMERAS = List.of("gate", "dock", "lobby");
+    static final List<String> CAMERAS = TestFrames.cameras(3);
     static final int FRAMES_PER_CAMERA = 8;
 
     static TestKafka kafka;

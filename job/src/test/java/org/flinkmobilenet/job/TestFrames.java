@@ -7,8 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import javax.imageio.ImageIO;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.flinkmobilenet.engine.image.ImageDecoder;
@@ -29,6 +32,25 @@ final class TestFrames {
     record Picture(String name, String contentType, byte[] bytes, int width, int height, int expectedClass) {}
 
     private TestFrames() {}
+
+    /**
+     * {@code n} camera ids whose keys Flink spreads over both classify subtasks (parallelism 2, the
+     * default max parallelism 128), so a test exercises two slots, each with its own engine.
+     */
+    static List<String> cameras(int n) {
+        List<String> chosen = new ArrayList<>();
+        Set<Integer> subtasks = new HashSet<>();
+        for (int i = 0; chosen.size() < n; i++) {
+            String id = "cam-" + i;
+            int subtask = KeyGroupRangeAssignment.assignKeyToParallelOperator(id, 128, 2);
+            int missing = 2 - subtasks.size();
+            if (!subtasks.contains(subtask) || n - chosen.size() > missing) {
+                chosen.add(id);
+                subtasks.add(subtask);
+            }
+        }
+        return chosen;
+    }
 
     static Picture jpeg(String file, int expectedClass) throws IOException {
         return new Picture(file, "image/jpeg", Files.readAllBytes(IMAGES.resolve(file)), 0, 0, expectedClass);
