@@ -90,6 +90,14 @@ final class OnnxReader {
         T read(CodedInputStream in) throws IOException;
     }
 
+    /** Skips an unknown field; ONNX messages have no groups, so a stray end-group tag means corrupt data. */
+    private void skip(CodedInputStream in, int tag) throws IOException {
+        if (!in.skipField(tag)) {
+            throw new ModelLoadException(file + ": malformed ONNX protobuf" + location() + ": unexpected end-group tag "
+                    + "for field " + WireFormat.getTagFieldNumber(tag));
+        }
+    }
+
     private void expect(int wire, int expected, String field) throws ModelLoadException {
         if (wire != expected) {
             throw wrongWireType(field, wire);
@@ -142,7 +150,7 @@ final class OnnxReader {
                     metadata.put(kv[0], kv[1]);
                     where.pop();
                 }
-                default -> in.skipField(tag);
+                default -> skip(in, tag);
             }
         }
         return new OnnxModel(irVersion, opsets, producer, producerVersion, doc, graph, metadata);
@@ -156,7 +164,7 @@ final class OnnxReader {
             switch (WireFormat.getTagFieldNumber(tag)) {
                 case OnnxFields.OpsetId.DOMAIN -> domain = string(in, wire, "domain");
                 case OnnxFields.OpsetId.VERSION -> version = int64(in, wire, "version");
-                default -> in.skipField(tag);
+                default -> skip(in, tag);
             }
         }
         return new OpsetId(domain, version);
@@ -169,7 +177,7 @@ final class OnnxReader {
             switch (WireFormat.getTagFieldNumber(tag)) {
                 case OnnxFields.Entry.KEY -> key = string(in, wire, "key");
                 case OnnxFields.Entry.VALUE -> value = string(in, wire, "value");
-                default -> in.skipField(tag);
+                default -> skip(in, tag);
             }
         }
         return new String[] {key, value};
@@ -207,7 +215,7 @@ final class OnnxReader {
                     outputs.add(message(in, wire, "output", this::valueInfo));
                     where.pop();
                 }
-                default -> in.skipField(tag);
+                default -> skip(in, tag);
             }
         }
         return new Graph(name, nodes, initializers, inputs, outputs);
@@ -231,7 +239,7 @@ final class OnnxReader {
                     attributes.add(message(in, wire, "attribute", this::attribute));
                     where.pop();
                 }
-                default -> in.skipField(tag);
+                default -> skip(in, tag);
             }
         }
         return new Node(name, opType, domain, inputs, outputs, attributes);
@@ -280,14 +288,14 @@ final class OnnxReader {
                     seen = OnnxModel.ATTR_INTS;
                 }
                 case OnnxFields.Attribute.G -> {
-                    in.skipField(tag);
+                    skip(in, tag);
                     seen = OnnxModel.ATTR_GRAPH;
                 }
                 case OnnxFields.Attribute.STRINGS -> {
-                    in.skipField(tag);
+                    skip(in, tag);
                     seen = OnnxModel.ATTR_STRINGS;
                 }
-                default -> in.skipField(tag);
+                default -> skip(in, tag);
             }
         }
         return new Attribute(name, type != 0 ? type : seen, f, i, s, t, floats.toArray(), ints.toArray());
@@ -314,13 +322,13 @@ final class OnnxReader {
                 case OnnxFields.Tensor.INT32_DATA, OnnxFields.Tensor.INT64_DATA -> readLongs(in, wire, "int_data", longs);
                 case OnnxFields.Tensor.DOUBLE_DATA -> readDoubles(in, wire, floats);
                 case OnnxFields.Tensor.EXTERNAL_DATA -> {
-                    in.skipField(tag);
+                    skip(in, tag);
                     external = true;
                 }
                 case OnnxFields.Tensor.DATA_LOCATION -> external |= int64(in, wire, "data_location") == 1;
                 case OnnxFields.Tensor.SEGMENT -> throw new ModelLoadException(file + ": tensor '" + name + "'"
                         + location() + " is split into segments, which this loader does not support");
-                default -> in.skipField(tag);
+                default -> skip(in, tag);
             }
         }
         return new Tensor(name, dataType, dims.toArray(), raw, floats.size() > 0 ? floats.toArray() : null,
@@ -341,7 +349,7 @@ final class OnnxReader {
                 case OnnxFields.ValueInfo.TYPE -> message(in, wire, "type", typeIn -> {
                     for (int t = typeIn.readTag(); t != 0; t = typeIn.readTag()) {
                         if (WireFormat.getTagFieldNumber(t) != OnnxFields.ValueInfo.TYPE_TENSOR) {
-                            typeIn.skipField(t);
+                            skip(typeIn, t);
                             continue;
                         }
                         message(typeIn, WireFormat.getTagWireType(t), "tensor_type", tensorIn -> {
@@ -354,7 +362,7 @@ final class OnnxReader {
                                         hasShape[0] = true;
                                         message(tensorIn, w, "shape", shapeIn -> shape(shapeIn, dims));
                                     }
-                                    default -> tensorIn.skipField(u);
+                                    default -> skip(tensorIn, u);
                                 }
                             }
                             return null;
@@ -362,7 +370,7 @@ final class OnnxReader {
                     }
                     return null;
                 });
-                default -> in.skipField(tag);
+                default -> skip(in, tag);
             }
         }
         return new ValueInfo(name, elemType[0], hasShape[0] ? dims : null);
@@ -371,7 +379,7 @@ final class OnnxReader {
     private Void shape(CodedInputStream in, List<Dim> dims) throws IOException {
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             if (WireFormat.getTagFieldNumber(tag) != OnnxFields.ValueInfo.SHAPE_DIM) {
-                in.skipField(tag);
+                skip(in, tag);
                 continue;
             }
             dims.add(message(in, WireFormat.getTagWireType(tag), "dim", dimIn -> {
@@ -382,7 +390,7 @@ final class OnnxReader {
                     switch (WireFormat.getTagFieldNumber(t)) {
                         case OnnxFields.ValueInfo.DIM_VALUE -> value = int64(dimIn, w, "dim_value");
                         case OnnxFields.ValueInfo.DIM_PARAM -> param = string(dimIn, w, "dim_param");
-                        default -> dimIn.skipField(t);
+                        default -> skip(dimIn, t);
                     }
                 }
                 return new Dim(value, param);

@@ -112,7 +112,11 @@ final class OnnxWriter {
         }
         m.int64(OnnxFields.Tensor.DATA_TYPE, t.dataType());
         m.string(OnnxFields.Tensor.NAME, t.name());
-        m.bytes(OnnxFields.Tensor.RAW_DATA, rawData(t));
+        if (t.external()) {
+            m.int64(OnnxFields.Tensor.DATA_LOCATION, 1); // the data is in another file, not written here
+        } else {
+            m.bytes(OnnxFields.Tensor.RAW_DATA, rawData(t));
+        }
         return m;
     }
 

@@ -132,6 +132,34 @@ final class OnnxFixture {
                 init(id + ".max", new long[0], new float[] {hi})));
     }
 
+    /** Replaces the graph's outputs with this one. */
+    void outputInstead(String tensor, long... d) {
+        outputs.clear();
+        output(tensor, d);
+    }
+
+    /** The model without the initializer {@code tensor}. */
+    byte[] bytesWithout(String tensor) {
+        initializers.removeIf(t -> t.name().equals(tensor));
+        return bytes();
+    }
+
+    /** The model with initializer {@code tensor} stored as float16 (zeros). */
+    byte[] withFloat16(String tensor) {
+        initializers.replaceAll(t -> t.name().equals(tensor)
+                ? new Tensor(t.name(), OnnxModel.FLOAT16, t.dims(), new byte[(int) t.elementCount() * 2], null, null, false)
+                : t);
+        return bytes();
+    }
+
+    /** The model with initializer {@code tensor} marked as kept in an external file. */
+    byte[] withExternal(String tensor) {
+        initializers.replaceAll(t -> t.name().equals(tensor)
+                ? new Tensor(t.name(), t.dataType(), t.dims(), null, null, null, true)
+                : t);
+        return bytes();
+    }
+
     OnnxModel model() {
         return new OnnxModel(irVersion(), List.of(new OnnxModel.OpsetId("", opset)), "onnx-fixture", "1",
                 "", new OnnxModel.Graph(name, nodes, initializers, inputs, outputs), metadata);
