@@ -20,6 +20,8 @@ public final class Main {
                     [--sections LIST] [--format table|json]
                   kernel GFLOP/s against this machine's FMA peak, whole-network ms/frame, the width and
                   resolution grid, standard vs separable, batching, first-frame latency, ONNX Runtime
+              export-onnx (--model FILE[,FILE] | --arch mobilenet_v1 --alpha A --resolution R) --out FILE [--logits]
+                  writes the model as ONNX (opset 13, NCHW input [N, 3, H, W], normalisation in the metadata)
 
             Run a command with --help for its options.
             """;
@@ -44,6 +46,7 @@ public final class Main {
                 case "profile" -> new ProfileCommand(out, err).run(rest);
                 case "bench" -> new BenchCommand(out, err).run(rest);
                 case "first-frame" -> new FirstFrameCommand(out).run(rest);
+                case "export-onnx" -> new ExportOnnxCommand(out, err).run(rest);
                 default -> {
                     err.println("error: unknown command '" + command + "'");
                     err.print(USAGE);
