@@ -160,6 +160,15 @@ final class OnnxFixture {
         return bytes();
     }
 
+    /** Clip with min/max from Constant nodes (one 'value' tensor, one 'value_float'), as PyTorch often writes it. */
+    String clipFromConstantNodes(String in, float lo, float hi) {
+        String id = "clipc_" + (counter++);
+        String min = node("Constant", id + ".min", List.of(),
+                Attribute.ofTensor("value", OnnxTensors.floats("", new long[0], new float[] {lo})));
+        String max = node("Constant", id + ".max", List.of(), Attribute.ofFloat("value_float", hi));
+        return node("Clip", id, List.of(in, min, max));
+    }
+
     OnnxModel model() {
         return new OnnxModel(irVersion(), List.of(new OnnxModel.OpsetId("", opset)), "onnx-fixture", "1",
                 "", new OnnxModel.Graph(name, nodes, initializers, inputs, outputs), metadata);

@@ -54,13 +54,16 @@ class OnnxImportTest {
         return g.nodes().stream().<Class<?>>map(Node::getClass).toList();
     }
 
-    /** torchvision-style: Conv + BatchNormalization + Clip(min, max inputs), v2 residual, Flatten + Gemm. */
+    /**
+     * torchvision-style: Conv + BatchNormalization + Clip (min/max inputs from initializers and from
+     * Constant nodes), a v2 residual, Flatten + Gemm.
+     */
     static OnnxFixture pytorchStyle(long seed, boolean softmax) {
         OnnxFixture f = new OnnxFixture("pytorch-style seed " + seed, 13, seed);
         String x = f.input("input", -1, 3, 32, 32);
         String stem = f.clip(f.batchNorm(f.conv(x, 3, 8, 3, 2, 1, 1), 8), 0f, 6f);                 // 8 x 16 x 16
         String e = f.clip(f.batchNorm(f.conv(stem, 8, 16, 1, 1, 0, 1), 16), 0f, 6f);
-        String d = f.clip(f.batchNorm(f.conv(e, 16, 16, 3, 1, 1, 16), 16), 0f, 6f);                 // depthwise
+        String d = f.clipFromConstantNodes(f.batchNorm(f.conv(e, 16, 16, 3, 1, 1, 16), 16), 0f, 6f);  // depthwise
         String p = f.batchNorm(f.conv(d, 16, 8, 1, 1, 0, 1), 8);
         String r = f.node("Add", List.of(stem, p));
         // a 5x5 depthwise convolution with SAME_UPPER padding and no bias, then Relu
@@ -87,6 +90,7 @@ class OnnxImportTest {
                 DepthwiseConv2d.class, AvgPool.class, GlobalAvgPool.class, FullyConnected.class), kinds(g),
                 "BatchNormalization, Clip and Relu fold into the layers before them");
         assertEquals(Activation.RELU6, ((Conv2d) g.nodes().get(0)).activation());
+        assertEquals(Activation.RELU6, ((DepthwiseConv2d) g.nodes().get(2)).activation(), "Clip from Constant nodes");
         assertEquals(Activation.NONE, ((Conv2d) g.nodes().get(3)).activation(), "the projection stays linear");
         DepthwiseConv2d five = (DepthwiseConv2d) g.nodes().get(5);
         assertEquals(5, five.geometry().kh());
