@@ -33,6 +33,9 @@ final class ImportState {
      */
     record Act(int value, Layout layout, Shape chw, boolean exclusive) {}
 
+    /** The batch size in shape values computed at load (see {@link ShapeValueOps}), where it is unknown. */
+    static final long BATCH = Long.MIN_VALUE;
+
     final long opset;
     final List<Graph.Value> values = new ArrayList<>();
     final List<Node> nodes = new ArrayList<>();

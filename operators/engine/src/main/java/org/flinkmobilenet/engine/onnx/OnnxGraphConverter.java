@@ -27,6 +27,7 @@ final class OnnxGraphConverter {
     private final ShapeOps shapes;
     private final LayerOps layers;
     private final ChannelOps channels;
+    private final ShapeValueOps shapeValues;
     private OnnxModel.Node current;
 
     OnnxGraphConverter(OnnxModel.Graph onnx, long opset) {
@@ -35,6 +36,7 @@ final class OnnxGraphConverter {
         this.shapes = new ShapeOps(state);
         this.layers = new LayerOps(state);
         this.channels = new ChannelOps(state);
+        this.shapeValues = new ShapeValueOps(state);
     }
 
     /** Runs the conversion; problems come back as {@link OnnxImportProblem} with {@link #where()} set. */
@@ -145,14 +147,24 @@ final class OnnxGraphConverter {
             case "Flatten" -> shapes.flatten(node);
             case "Reshape" -> shapes.reshape(node);
             case "Squeeze" -> shapes.squeeze(node);
-            case "Unsqueeze" -> shapes.unsqueeze(node);
+            case "Unsqueeze" -> {
+                if (state.constants.containsKey(node.inputs().isEmpty() ? "" : node.inputs().get(0))) {
+                    shapeValues.unsqueeze(node);
+                } else {
+                    shapes.unsqueeze(node);
+                }
+            }
+            case "Shape" -> shapeValues.shape(node);
+            case "Gather" -> shapeValues.gather(node);
+            case "Concat" -> shapeValues.concat(node);
             case "Gemm" -> layers.gemm(node);
             case "MatMul" -> layers.matMul(node);
             case "Softmax" -> layers.softmax(node);
             case "Transpose" -> shapes.transpose(node);
             default -> throw new OnnxImportProblem("op '" + node.opType() + "' is not supported (supported: Conv, "
                     + "BatchNormalization, Relu, Clip, Add, Mul, GlobalAveragePool, ReduceMean, AveragePool, Flatten, "
-                    + "Reshape, Squeeze, Unsqueeze, Gemm, MatMul, Softmax, Transpose, Dropout, Identity, Constant)");
+                    + "Reshape, Squeeze, Unsqueeze, Gemm, MatMul, Softmax, Transpose, Dropout, Identity, Constant, "
+                    + "and Shape, Gather, Concat on shape values)");
         }
     }
 }

@@ -17,7 +17,7 @@ import org.flinkmobilenet.engine.model.ModelLoadException;
  * domain; Conv (group 1 or depthwise), BatchNormalization (folded), Relu and Clip (attribute and input
  * forms, any range), Add, Mul by a constant, GlobalAveragePool, ReduceMean over H and W, AveragePool,
  * Flatten, Reshape, Squeeze, Unsqueeze, Gemm, MatMul (+ Add), Softmax, Dropout, Identity, Constant,
- * and an NHWC input followed by a Transpose to NCHW.
+ * Shape/Gather/Unsqueeze/Concat computing a Reshape's target, and NHWC inputs or maps with Transposes.
  *
  * <p>The input normalisation is not part of an ONNX graph. It is, in order: the one the caller passes;
  * the one recorded in the file's metadata by {@link OnnxExporter} ({@value #META_MEAN}, {@value #META_STD});

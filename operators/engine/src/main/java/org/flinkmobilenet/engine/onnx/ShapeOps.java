@@ -122,7 +122,8 @@ final class ShapeOps {
         };
         String bad = "Reshape of " + state.describe(a) + " to " + Arrays.toString(target) + " is not supported (only "
                 + "flattening to [N, K], a vector to [N, K, 1, 1], and NHWC maps to NHWC maps)";
-        if (target.length == 0 || !(target[0] == -1 || target[0] == 1 || (target[0] == 0 && !allowZero))) {
+        if (target.length == 0 || !(target[0] == -1 || target[0] == 1 || target[0] == ImportState.BATCH
+                || (target[0] == 0 && !allowZero))) {
             throw new OnnxImportProblem(bad + ": the first dimension must stay the batch (-1, 0 or 1)");
         }
         if (target.length == 2) {

@@ -157,6 +157,30 @@ class OnnxImportTest {
         assertEquals(20, g.inputShape().h());
     }
 
+    /**
+     * Older PyTorch exports (the ONNX model zoo's MobileNet v2 among them) flatten with
+     * {@code x.view(x.size(0), -1)}: Shape → Gather → Unsqueeze → Concat → Reshape, at opset 11 here.
+     */
+    @Test
+    void shapeComputedFlattenAgrees() throws Exception {
+        OnnxFixture f = new OnnxFixture("view-flatten opset 11, seed 41", 11, 41);
+        String x = f.input("data", -1, 3, 16, 16);
+        String c = f.clip(f.batchNorm(f.conv(x, 3, 6, 3, 2, 1, 1), 6), 0f, 6f);
+        String pooled = f.node("GlobalAveragePool", List.of(c));
+        String shape = f.node("Shape", List.of(pooled));
+        String zero = f.node("Constant", "zero", List.of(),
+                Attribute.ofTensor("value", OnnxTensors.longs("", new long[0], new long[] {0})));
+        String batch = f.node("Gather", List.of(shape, zero), Attribute.ofInt("axis", 0));
+        String batch1 = f.node("Unsqueeze", List.of(batch), Attribute.ofInts("axes", 0));
+        String target = f.node("Concat", List.of(batch1, f.initLongs("minus_one", -1)), Attribute.ofInt("axis", 0));
+        String flat = f.node("Reshape", List.of(pooled, target));
+        String out = f.node("Gemm", List.of(flat, f.weights("fc.weight", 0.5f, 4, 6), f.weights("fc.bias", 0.1f, 4)),
+                Attribute.ofInt("transB", 1));
+        f.output(out, -1, 4);
+        Graph g = agreeWithOnnxRuntime("view-flatten (Shape, Gather, Concat), seed 41", f.bytes(), false, 401);
+        assertEquals(List.of(Conv2d.class, GlobalAvgPool.class, FullyConnected.class), kinds(g));
+    }
+
     @Test
     void normalisationIsALoadOption() throws Exception {
         byte[] bytes = pytorchStyle(13, false).bytes();
