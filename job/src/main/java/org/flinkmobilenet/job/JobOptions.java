@@ -107,13 +107,22 @@ public record JobOptions(KafkaSettings kafka, ClassifierSettings classifier, Del
                 .append("Options (--name value or --name=value):\n");
         for (Option o : OPTIONS) {
             b.append("  --").append(o.name()).append(o.isFlag() ? "" : " " + o.value()).append('\n');
-            b.append("      ").append(o.help());
-            if (o.defaultValue() != null) {
-                b.append(" Default: ").append(o.defaultValue()).append('.');
-            }
-            b.append('\n');
+            wrap(b, o.help() + (o.defaultValue() == null ? "" : " Default: " + o.defaultValue() + "."), "      ", 100);
         }
         return b.toString();
+    }
+
+    /** Appends {@code text} as lines of at most {@code width} characters (longer words stay whole). */
+    private static void wrap(StringBuilder b, String text, String indent, int width) {
+        StringBuilder line = new StringBuilder(indent);
+        for (String word : text.split(" ")) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
+                b.append(line).append('\n');
+                line = new StringBuilder(indent);
+            }
+            line.append(line.length() > indent.length() ? " " : "").append(word);
+        }
+        b.append(line).append('\n');
     }
 
     /** Parses and checks {@code args}; relative model paths resolve against {@code workingDir}. */
