@@ -54,7 +54,7 @@ class OnnxBadInputTest {
     private static final List<Attribute> PAD1 = List.of(Attribute.ofInts("kernel_shape", 3, 3),
             Attribute.ofInts("pads", 1, 1, 1, 1));
 
-    private static OnnxFixture valid() {
+    static OnnxFixture valid() {
         return model(13, 3, new long[] {4, 3, 3, 3}, PAD1, (f, c) -> f.node("Relu", "relu", List.of(c)));
     }
 
