@@ -110,6 +110,9 @@ public final class OnnxLoader {
             return converter.convert(graphName, norm, labels, synthetic);
         } catch (OnnxImportProblem | IllegalArgumentException e) {
             throw new ModelLoadException(name + ": " + converter.where() + ": " + e.getMessage(), e);
+        } catch (IndexOutOfBoundsException | ArithmeticException | NegativeArraySizeException | NullPointerException e) {
+            // not expected from any file; named rather than let through, so a bad file is still a load error
+            throw new ModelLoadException(name + ": " + converter.where() + ": inconsistent model (" + e + ")", e);
         }
     }
 
