@@ -9,6 +9,7 @@ import org.flinkmobilenet.engine.image.ImageDecodeException;
 import org.flinkmobilenet.engine.image.ImageDecoder;
 import org.flinkmobilenet.engine.image.ImageFormat;
 import org.flinkmobilenet.engine.image.RgbImage;
+import org.flinkmobilenet.engine.kernels.KernelSelector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +53,12 @@ public final class ClassifyFunction extends AbstractRichFunction {
         inBatch = new Frame[settings.batchSize()];
         WarmUp.Report warm = classifier.warmUp(settings.warmUpMs());
         metrics.warmedUp(warm.millis());
-        LOG.info("{} subtask {}: model {} ({} classes, {}x{}, labels: {}) loaded in {} ms (shared), warm-up {} frames in {} ms{}",
+        LOG.info("{} subtask {}: model {} ({} classes, {}x{}, labels: {}, kernels: {}) loaded in {} ms (shared), "
+                        + "warm-up {} frames in {} ms{}",
                 getRuntimeContext().getTaskInfo().getTaskName(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                 settings.modelName(), lease.model().classes(), lease.model().resolution(), lease.model().resolution(),
-                lease.model().labelsSource(), Math.round(lease.loadMs()), warm.frames(), Math.round(warm.millis()),
+                lease.model().labelsSource(), KernelSelector.kernels().name(), Math.round(lease.loadMs()), warm.frames(),
+                Math.round(warm.millis()),
                 warm.steady() ? "" : " (stopped by the time limit before steady state)");
     }
 
