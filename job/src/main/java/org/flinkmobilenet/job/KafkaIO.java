@@ -18,6 +18,7 @@ public final class KafkaIO {
 
     private KafkaIO() {}
 
+    @SuppressWarnings("deprecation") // OffsetResetStrategy: the connector has no other way to say "committed, else latest"
     public static KafkaSource<RawFrame> frameSource(JobOptions options) {
         KafkaSettings k = options.kafka();
         KafkaSourceBuilder<RawFrame> b = KafkaSource.<RawFrame>builder()

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
@@ -69,17 +70,19 @@ class JobCommandLineITCase {
 
     @Test
     void helpPrintsEveryOptionAndStartsNoJob(@InjectClusterClient ClusterClient<?> cluster, @TempDir Path dir) throws Exception {
+        List<JobStatusMessage> before = jobs(cluster);
         Run run = flinkRun(cluster, dir, JAR.toString(), "--help");
 
         assertEquals(0, run.exit(), run.err());
         for (Option option : JobOptions.OPTIONS) {
             assertTrue(run.out().contains("--" + option.name()), "--help lists --" + option.name() + "\n" + run.out());
         }
-        assertEquals(List.of(), jobs(cluster), "--help must not start a job");
+        assertEquals(List.of(), newJobs(cluster, before), "--help must not start a job");
     }
 
     @Test
     void anInvalidOptionIsReportedAndStartsNoJob(@InjectClusterClient ClusterClient<?> cluster, @TempDir Path dir) throws Exception {
+        List<JobStatusMessage> before = jobs(cluster);
         Run unknown = flinkRun(cluster, dir, JAR.toString(), "--bootstrap-servers", "localhost:9092", "--batch-szie", "8");
         assertNotEquals(0, unknown.exit());
         assertTrue(unknown.err().contains("unknown option --batch-szie"), unknown.err());
@@ -89,26 +92,34 @@ class JobCommandLineITCase {
         assertNotEquals(0, badTimeout.exit());
         assertTrue(badTimeout.err().contains("transaction.max.timeout.ms"), badTimeout.err());
 
-        assertEquals(List.of(), jobs(cluster), "an invalid command line must not start a job");
+        assertEquals(List.of(), newJobs(cluster, before), "an invalid command line must not start a job");
     }
 
     @Test
     void aValidCommandLineSubmitsTheJob(@InjectClusterClient ClusterClient<?> cluster, @TempDir Path dir) throws Exception {
         // Detached: flink run returns once the job is submitted. No broker listens on port 9; the job
         // only has to reach the cluster, which proves the jar (manifest, bundled connector) is accepted.
+        List<JobStatusMessage> before = jobs(cluster);
         Run run = flinkRun(cluster, dir, "-d", JAR.toString(), "--bootstrap-servers", "localhost:9",
                 "--model", TestFrames.FLAGSHIP, "--warmup-ms", "0", "--job-name", "submitted-by-flink-run");
         assertEquals(0, run.exit(), run.out() + run.err());
-        List<JobStatusMessage> jobs = jobs(cluster);
+        List<JobStatusMessage> jobs = newJobs(cluster, before);
         assertEquals(List.of("submitted-by-flink-run"), jobs.stream().map(JobStatusMessage::getJobName).toList());
         for (JobID id : jobs.stream().map(JobStatusMessage::getJobId).toList()) {
             cluster.cancel(id).get();
         }
     }
 
+    /** Every job the cluster knows, running or ended. */
     private static List<JobStatusMessage> jobs(ClusterClient<?> cluster) throws Exception {
         Collection<JobStatusMessage> all = cluster.listJobs().get();
         return new ArrayList<>(all);
+    }
+
+    /** The jobs that were not there {@code before}: what a command submitted. */
+    private static List<JobStatusMessage> newJobs(ClusterClient<?> cluster, List<JobStatusMessage> before) throws Exception {
+        Set<JobID> old = before.stream().map(JobStatusMessage::getJobId).collect(Collectors.toSet());
+        return jobs(cluster).stream().filter(j -> !old.contains(j.getJobId())).toList();
     }
 
     /** Runs {@code flink run ARGS} in a new JVM against the test cluster, as bin/flink would. */

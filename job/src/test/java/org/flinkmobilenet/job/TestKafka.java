@@ -24,7 +24,7 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /** A real single-node KRaft Kafka inside the test JVM, with the few client helpers the tests need. */
-final class TestKafka implements AutoCloseable {
+final class TestKafka {
 
     /** How long a test waits for records before it fails (a guard against hangs, not a timing assertion). */
     static final Duration PATIENCE = Duration.ofMinutes(2);
@@ -117,8 +117,7 @@ final class TestKafka implements AutoCloseable {
         return readUntil(topic, readCommitted, r -> true);
     }
 
-    @Override
-    public void close() throws Exception {
+    void close() throws Exception {
         cluster.close();
     }
 }

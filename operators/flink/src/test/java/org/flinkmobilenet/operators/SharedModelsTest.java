@@ -20,16 +20,15 @@ class SharedModelsTest {
 
     @Test
     void slotsShareOneModelUntilTheLastLetsGo() throws Exception {
-        MobileNetModel first;
-        try (SharedModels.Lease a = SharedModels.acquire(SMALL_MODEL, null);
-             SharedModels.Lease b = SharedModels.acquire(SMALL_MODEL, null)) {
-            assertSame(a.model(), b.model(), "the second slot must reuse the loaded model");
-            assertEquals(2, SharedModels.users(SMALL_MODEL, null));
-            first = a.model();
-            a.close();
-            a.close(); // closing twice gives back one hold only
-            assertEquals(1, SharedModels.users(SMALL_MODEL, null));
-        }
+        SharedModels.Lease a = SharedModels.acquire(SMALL_MODEL, null);
+        SharedModels.Lease b = SharedModels.acquire(SMALL_MODEL, null);
+        MobileNetModel first = a.model();
+        assertSame(first, b.model(), "the second slot must reuse the loaded model");
+        assertEquals(2, SharedModels.users(SMALL_MODEL, null));
+        a.close();
+        a.close(); // closing twice gives back one hold only
+        assertEquals(1, SharedModels.users(SMALL_MODEL, null));
+        b.close();
         assertEquals(0, SharedModels.users(SMALL_MODEL, null));
         try (SharedModels.Lease c = SharedModels.acquire(SMALL_MODEL, null)) {
             assertNotSame(first, c.model(), "a model nobody holds is dropped, so it is loaded again");
