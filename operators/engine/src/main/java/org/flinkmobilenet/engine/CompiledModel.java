@@ -35,16 +35,45 @@ public final class CompiledModel {
         this.plan = plan;
     }
 
-    /** Compiles with the kernels {@link KernelSelector} chose for this JVM. */
+    /** Compiles with the kernels {@link KernelSelector} chose for this JVM, fusing where it says to. */
     public static CompiledModel compile(Graph graph) {
-        return compile(graph, KernelSelector.kernels());
+        return compile(graph, KernelSelector.kernels(), KernelSelector.fuse());
     }
 
+    /** Compiles with the given kernels, one layer per node (no fusion): what the profile measures. */
     public static CompiledModel compile(Graph graph, KernelSet kernels) {
+        return compile(graph, kernels, false);
+    }
+
+    /**
+     * Compiles with the given kernels. With {@code fuse}, a depthwise layer and the pointwise layer
+     * that alone reads its output become one layer when the kernel set has a kernel for the pair.
+     */
+    public static CompiledModel compile(Graph graph, KernelSet kernels, boolean fuse) {
         List<CompiledLayer> layers = new ArrayList<>();
+        java.util.Set<Integer> fusedAt = new java.util.HashSet<>();
         List<Node> nodes = graph.nodes();
+        int[] readers = new int[graph.values().size()];
+        for (Node node : nodes) {
+            for (int v : node.inputs()) {
+                readers[v]++;
+            }
+        }
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
+            if (fuse && i + 1 < nodes.size() && node instanceof DepthwiseConv2d dw
+                    && nodes.get(i + 1) instanceof Conv2d pw && pw.input() == dw.output()
+                    && readers[dw.output()] == 1 && dw.output() != graph.output()) {
+                Kernel fused = kernels.depthwisePointwise(dw, pw);
+                if (fused != null) {
+                    layers.add(new CompiledLayer(i, dw.name() + " + " + pw.name(), graph.kindOf(i + 1),
+                            graph.shapeOf(pw.output()), graph.macs(dw) + graph.macs(pw),
+                            dw.weightCount() + pw.weightCount(), fused));
+                    fusedAt.add(i);
+                    i++;
+                    continue;
+                }
+            }
             Kernel kernel = bind(graph, node, kernels);
             if (kernel == null) {
                 continue; // a reshape: its output shares its input's memory, nothing to run
@@ -52,7 +81,7 @@ public final class CompiledModel {
             layers.add(new CompiledLayer(i, node.name(), graph.kindOf(i), graph.shapeOf(node.output()),
                     graph.macs(node), node.weightCount(), kernel));
         }
-        return new CompiledModel(graph, kernels, layers, MemoryPlan.of(graph));
+        return new CompiledModel(graph, kernels, layers, MemoryPlan.of(graph, fusedAt));
     }
 
     private static Kernel bind(Graph graph, Node node, KernelSet k) {

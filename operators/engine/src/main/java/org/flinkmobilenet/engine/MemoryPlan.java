@@ -33,11 +33,19 @@ public final class MemoryPlan {
         return size;
     }
 
+    public static MemoryPlan of(Graph graph) {
+        return of(graph, java.util.Set.of());
+    }
+
     /**
      * Greedy by size: the largest values are placed first, each at the lowest offset that does not
      * overlap a placed value alive at the same time. A reshape's output shares its input's storage.
+     *
+     * @param fused indices of depthwise nodes fused with the pointwise node after them: the pair reads
+     *              its input while it writes its output, so the input lives until the pointwise node;
+     *              the depthwise output never reaches the arena and gets no room
      */
-    public static MemoryPlan of(Graph graph) {
+    public static MemoryPlan of(Graph graph, java.util.Set<Integer> fused) {
         int n = graph.values().size();
         List<Node> nodes = graph.nodes();
         int[] root = new int[n];
@@ -65,10 +73,17 @@ public final class MemoryPlan {
             last[r] = Math.max(last[r], i);
         }
         last[root[graph.output()]] = nodes.size();
+        boolean[] skip = new boolean[n];
+        for (int i : fused) {
+            Node dw = nodes.get(i);
+            int in = root[dw.inputs()[0]];
+            last[in] = Math.max(last[in], i + 1);
+            skip[root[dw.output()]] = true;
+        }
 
         List<Integer> roots = new ArrayList<>();
         for (int v = 0; v < n; v++) {
-            if (root[v] == v && last[v] >= -1) {
+            if (root[v] == v && last[v] >= -1 && !skip[v]) {
                 roots.add(v);
             }
         }

@@ -80,6 +80,43 @@ class TunedNetworkTest {
         compare(model, ModelFiles.load(spec));
     }
 
+    @ParameterizedTest(name = "fused depthwise+pointwise = unfused, bit for bit: {0}")
+    @ValueSource(strings = {
+        "flagship",
+        "mobilenet_v1/mobilenet_v1_0.75_192_quant.tflite",
+        "mobilenet_v2/mobilenet_v2_1.0_224_quant.tflite",
+        "mobilenet_v1/mobilenet_v1_0.25_128_quant.tflite",
+    })
+    void fusionChangesNoBit(String model) throws Exception {
+        String spec = model.equals("flagship") ? TestData.flagship() : TestData.model(model).toString();
+        Graph g = ModelFiles.load(spec);
+        List<RgbImage> images = List.of(TestData.photo("coral_cat.bmp"), TestData.photo("coral_parrot.jpg"));
+        CompiledModel fused = CompiledModel.compile(g, KernelSelector.vector(), true);
+        CompiledModel unfused = CompiledModel.compile(g, KernelSelector.vector(), false);
+        long pairs = fused.layers().stream().filter(l -> l.kernel().name().endsWith("+gemm")).count();
+        assertEquals(unfused.layers().size() - pairs, fused.layers().size());
+        org.junit.jupiter.api.Assertions.assertTrue(pairs >= 13, model + ": only " + pairs + " fused pairs");
+        float[][] a = run(fused, images), b = run(unfused, images);
+        for (int i = 0; i < images.size(); i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(b[i], a[i], 0f, model + ", image " + i);
+        }
+    }
+
+    private static float[][] run(CompiledModel m, List<RgbImage> images) {
+        Graph graph = m.graph();
+        Engine e = m.newEngine(images.size());
+        Preprocessor p = new Preprocessor(graph.inputShape().h(), graph.inputShape().w(), 1f, graph.normalization());
+        for (int i = 0; i < images.size(); i++) {
+            p.fill(images.get(i), e.arena(), e.inputOffset(i));
+        }
+        e.run(images.size());
+        float[][] out = new float[images.size()][graph.classes()];
+        for (int i = 0; i < images.size(); i++) {
+            e.copyOutput(i, out[i]);
+        }
+        return out;
+    }
+
     @ParameterizedTest(name = "built-in v1 {0}")
     @ValueSource(strings = {"0.5/160", "1.0/128"})
     void builtInNetworks(String size) {

@@ -50,40 +50,53 @@ final class Depthwise3x3 {
 
     static void run(float[] in, int inOff, float[] out, int outOff, int batch, ConvGeometry g, int channels,
                     float[] w, float[] bias, float lo, float hi, float[] scratch) {
+        int inSize = g.inH() * g.inW() * channels, outSize = g.outH() * g.outW() * channels;
+        clearZeroRow(g, channels, scratch);
+        for (int n = 0; n < batch; n++) {
+            rows(in, inOff + n * inSize, out, outOff + n * outSize, g, channels, w, bias, lo, hi, scratch, 0, g.outH());
+        }
+    }
+
+    /** Zeroes the row of zeros at the start of scratch that {@link #rows} reads for rows outside the image. */
+    static void clearZeroRow(ConvGeometry g, int channels, float[] scratch) {
+        java.util.Arrays.fill(scratch, 0, g.inW() * channels + V, 0f);
+    }
+
+    /**
+     * Output rows oy0..oy1-1 of one item: input at {@code inBase}, row oy0 written at {@code outBase}.
+     * The row of zeros at the start of {@code scratch} must have been cleared ({@link #clearZeroRow}).
+     */
+    static void rows(float[] in, int inBase, float[] out, int outBase, ConvGeometry g, int channels,
+                     float[] w, float[] bias, float lo, float hi, float[] scratch, int oy0, int oy1) {
         int s = g.strideH();
         int inRow = g.inW() * channels;
-        java.util.Arrays.fill(scratch, 0, inRow + V, 0f);
         // Output columns whose window lies inside the input horizontally.
         int oxLo = ceilDiv(g.padLeft(), s), oxHi = Math.min(g.outW() - 1, Math.floorDiv(g.inW() - 3 + g.padLeft(), s));
         int shift = g.padLeft() * channels; // a row offset minus this, plus ox * s * channels, is the window's first column
-        for (int n = 0; n < batch; n++) {
-            int inBase = inOff + n * g.inH() * inRow;
-            int outBase = outOff + n * g.outH() * g.outW() * channels;
-            for (int oy = 0; oy < g.outH(); oy++) {
-                int top = oy * s - g.padTop();
-                boolean v0 = top >= 0 && top < g.inH(), v1 = top + 1 >= 0 && top + 1 < g.inH(),
-                        v2 = top + 2 >= 0 && top + 2 < g.inH();
-                float[] a0 = v0 ? in : scratch, a1 = v1 ? in : scratch, a2 = v2 ? in : scratch;
-                int p0 = (v0 ? inBase + top * inRow : 0) - shift, p1 = (v1 ? inBase + (top + 1) * inRow : 0) - shift,
-                        p2 = (v2 ? inBase + (top + 2) * inRow : 0) - shift;
-                int o = outBase + oy * g.outW() * channels;
-                if (oxLo <= oxHi) {
-                    for (int c0 = 0; c0 < channels; c0 += V) {
-                        sweep(a0, p0 + c0, a1, p1 + c0, a2, p2 + c0, channels, s, oxLo, oxHi + 1, out, o + c0, w, bias,
-                                c0, lo, hi);
-                    }
+        for (int oy = oy0; oy < oy1; oy++) {
+            int top = oy * s - g.padTop();
+            boolean v0 = top >= 0 && top < g.inH(), v1 = top + 1 >= 0 && top + 1 < g.inH(),
+                    v2 = top + 2 >= 0 && top + 2 < g.inH();
+            float[] a0 = v0 ? in : scratch, a1 = v1 ? in : scratch, a2 = v2 ? in : scratch;
+            int p0 = (v0 ? inBase + top * inRow : 0) - shift, p1 = (v1 ? inBase + (top + 1) * inRow : 0) - shift,
+                    p2 = (v2 ? inBase + (top + 2) * inRow : 0) - shift;
+            int o = outBase + (oy - oy0) * g.outW() * channels;
+            if (oxLo <= oxHi) {
+                for (int c0 = 0; c0 < channels; c0 += V) {
+                    sweep(a0, p0 + c0, a1, p1 + c0, a2, p2 + c0, channels, s, oxLo, oxHi + 1, out, o + c0, w, bias,
+                            c0, lo, hi);
                 }
-                for (int ox = 0; ox < g.outW(); ox++) {
-                    if (ox >= oxLo && ox <= oxHi) {
-                        continue;
-                    }
-                    int left = ox * s - g.padLeft(); // the window's first input column, outside the image
-                    int kxFrom = Math.max(0, -left), kxTo = Math.min(2, g.inW() - 1 - left);
-                    int at = left * channels + shift; // undoes the shift built into p0..p2
-                    for (int c0 = 0; c0 < channels; c0 += V) {
-                        edge(a0, p0 + at + c0, a1, p1 + at + c0, a2, p2 + at + c0, channels, kxFrom, kxTo,
-                                out, o + ox * channels + c0, w, bias, c0, lo, hi);
-                    }
+            }
+            for (int ox = 0; ox < g.outW(); ox++) {
+                if (ox >= oxLo && ox <= oxHi) {
+                    continue;
+                }
+                int left = ox * s - g.padLeft(); // the window's first input column, outside the image
+                int kxFrom = Math.max(0, -left), kxTo = Math.min(2, g.inW() - 1 - left);
+                int at = left * channels + shift; // undoes the shift built into p0..p2
+                for (int c0 = 0; c0 < channels; c0 += V) {
+                    edge(a0, p0 + at + c0, a1, p1 + at + c0, a2, p2 + at + c0, channels, kxFrom, kxTo,
+                            out, o + ox * channels + c0, w, bias, c0, lo, hi);
                 }
             }
         }

@@ -11,13 +11,17 @@ import java.util.logging.Logger;
  *       has the {@code jdk.incubator.vector} module, else the reference kernels), {@code vector}
  *       (tuned, fail if the module is missing) or {@code reference} (force the plain-loop kernels);</li>
  *   <li>{@code mobilenet.vector.bits}: 128, 256 or 512 forces a vector width (default: the CPU's
- *       preferred width).</li>
+ *       preferred width);</li>
+ *   <li>{@code mobilenet.fuse}: {@code true} (default) runs a depthwise layer and the pointwise layer
+ *       after it as one kernel, keeping the depthwise output in cache; {@code false} runs every layer
+ *       on its own.</li>
  * </ul>
  * The tuned kernels need the JVM flag {@code --add-modules jdk.incubator.vector}.
  */
 public final class KernelSelector {
 
     public static final String PROPERTY = "mobilenet.kernels";
+    public static final String FUSE_PROPERTY = "mobilenet.fuse";
 
     private static final Logger LOG = Logger.getLogger(KernelSelector.class.getName());
     private static volatile KernelSet chosen;
@@ -36,6 +40,11 @@ public final class KernelSelector {
             }
         }
         return k;
+    }
+
+    /** Whether to fuse depthwise and pointwise layers (see {@link #FUSE_PROPERTY}). */
+    public static boolean fuse() {
+        return Boolean.parseBoolean(System.getProperty(FUSE_PROPERTY, "true"));
     }
 
     /** True when this JVM was started with the incubator vector module. */

@@ -31,4 +31,12 @@ public interface KernelSet {
     Kernel globalAvgPool(GlobalAvgPool node, Shape input);
 
     Kernel softmax(Softmax node, int channels);
+
+    /**
+     * One kernel for a depthwise layer and the pointwise layer that alone reads its output, or null
+     * when this set does not fuse that pair (then each runs on its own).
+     */
+    default Kernel depthwisePointwise(DepthwiseConv2d depthwise, Conv2d pointwise) {
+        return null;
+    }
 }

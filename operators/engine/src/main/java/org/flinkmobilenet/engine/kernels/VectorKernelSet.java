@@ -72,6 +72,25 @@ final class VectorKernelSet implements KernelSet {
     }
 
     @Override
+    public Kernel depthwisePointwise(DepthwiseConv2d dw, Conv2d pw) {
+        ConvGeometry g = dw.geometry();
+        boolean tuned = g.kh() == 3 && g.kw() == 3 && g.strideH() == g.strideW() && g.strideH() <= 2;
+        if (!tuned || !pw.geometry().isPointwise()) {
+            return null;
+        }
+        int in = dw.input(), out = pw.output(), c = dw.channels();
+        float[] w = Depthwise3x3.pack(dw.weights(), c);
+        float[] bias = Depthwise3x3.padBias(dw.bias(), c);
+        float lo = dw.activation().lo(), hi = dw.activation().hi();
+        PackedWeights pwWeights = PackedWeights.pack(pw.weights(), pw.bias(), pw.outChannels(), c, VectorWidth.SPECIES);
+        float pwLo = pw.activation().lo(), pwHi = pw.activation().hi();
+        return new Kernel("dw3x3-s" + g.strideH() + "+gemm", (a, base, batch, scratch) ->
+                DepthwisePointwise.run(a, base[in], a, base[out], batch, g, c, w, bias, lo, hi, pwWeights, pwLo, pwHi,
+                        scratch),
+                DepthwisePointwise.scratchFloats(g, c));
+    }
+
+    @Override
     public Kernel fullyConnected(FullyConnected node) {
         int in = node.input(), out = node.output(), cin = node.inFeatures(), cout = node.outFeatures();
         PackedWeights w = PackedWeights.pack(node.weights(), node.bias(), cout, cin, VectorWidth.SPECIES);

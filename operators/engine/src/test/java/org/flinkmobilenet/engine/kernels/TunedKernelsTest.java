@@ -184,6 +184,48 @@ class TunedKernelsTest {
         }
     }
 
+    @ParameterizedTest(name = "depthwise 3x3 + pointwise fused {0}x{1}x{2} stride {3} {4} -> {5}, seed {6}")
+    @MethodSource("fusedShapes")
+    void fusedDepthwisePointwise(int h, int w, int c, int stride, Padding padding, int cout, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        ConvGeometry g = ConvGeometry.of(h, w, 3, 3, stride, stride, padding);
+        int batch = 2;
+        int inLen = batch * h * w * c, midLen = batch * g.outH() * g.outW() * c, outLen = batch * g.outH() * g.outW() * cout;
+        float[] arena = random(r, inLen + midLen + outLen + Kernel.SLACK, 3);
+        DepthwiseConv2d dw = new DepthwiseConv2d("d", 0, 1, g, c, random(r, 9 * c, 1), random(r, c, 1), Activation.RELU6);
+        ConvGeometry one = ConvGeometry.of(g.outH(), g.outW(), 1, 1, 1, 1, Padding.VALID);
+        Conv2d pw = new Conv2d("p", 1, 2, one, c, cout, random(r, c * cout, 1), random(r, cout, 1), Activation.NONE);
+        int[] base = {0, inLen, inLen + midLen};
+        Kernel fused = TUNED.depthwisePointwise(dw, pw);
+        float[] a = arena.clone(), b = arena.clone();
+        fused.step().run(a, base, batch, new float[fused.scratchFloats() + Kernel.SLACK]);
+        Kernel rd = REFERENCE.depthwiseConv2d(dw), rp = REFERENCE.conv2d(pw);
+        rd.step().run(b, base, batch, new float[Kernel.SLACK]);
+        rp.step().run(b, base, batch, new float[Kernel.SLACK]);
+        for (int i = 0; i < outLen; i++) {
+            float ref = b[inLen + midLen + i], got = a[inLen + midLen + i];
+            // each output sums c products of a depthwise value (<= 6) and a weight (<= 1), plus the bias
+            float tol = 1e-5f * Math.abs(ref) + 1e-5f * 6 * c;
+            if (!(Math.abs(got - ref) <= tol)) {
+                throw new AssertionError("fused (seed " + seed + "): output " + i + " is " + got + ", reference " + ref);
+            }
+        }
+        for (int i = 0; i < inLen; i++) {
+            assertEquals(arena[i], a[i], "fused kernel changed its input (seed " + seed + ")");
+        }
+    }
+
+    static Stream<Arguments> fusedShapes() {
+        List<Arguments> cases = new ArrayList<>();
+        long seed = 5000;
+        for (int[] s : new int[][] {{15, 17, V + 3, 1, 2 * V + 1}, {7, 7, 4 * V, 1, 4 * V}, {8, 8, 2 * V, 2, 3},
+                {9, 5, 3, 2, 4 * V + 5}, {1, 1, V, 1, V}, {112 / 4, 112 / 4, V, 2, 2 * V}, {40, 3, V + 1, 1, V - 1}}) {
+            cases.add(Arguments.of(s[0], s[1], s[2], s[3], seed % 2 == 0 ? Padding.SAME : Padding.VALID, s[4], seed++));
+        }
+        return cases.stream().filter(a -> !(((Padding) a.get()[4]) == Padding.VALID
+                && (((int) a.get()[0]) < 3 || ((int) a.get()[1]) < 3)));
+    }
+
     static Stream<Arguments> channelCases() {
         List<Arguments> cases = new ArrayList<>();
         long seed = 4000;
