@@ -22,6 +22,10 @@ public final class Main {
                   resolution grid, standard vs separable, batching, first-frame latency, ONNX Runtime
               export-onnx (--model FILE[,FILE] | --arch mobilenet_v1 --alpha A --resolution R) --out FILE [--logits]
                   writes the model as ONNX (opset 13, NCHW input [N, 3, H, W], normalisation in the metadata)
+              cameras --bootstrap-servers HOST:PORT [--cameras N] [--fps F] [--duration S] [--create-topics T,...]
+                  simulated cameras: JPEG frames of the shipped photos to the frames topic, with the frame headers
+              labels --bootstrap-servers HOST:PORT [--duration S] [--prometheus URL,...] [--check]
+                  prints labels live with a throughput line; ends with a summary whose last line is JSON
 
             Run a command with --help for its options.
             """;
@@ -47,6 +51,8 @@ public final class Main {
                 case "bench" -> new BenchCommand(out, err).run(rest);
                 case "first-frame" -> new FirstFrameCommand(out).run(rest);
                 case "export-onnx" -> new ExportOnnxCommand(out, err).run(rest);
+                case "cameras" -> new CamerasCommand(out, err).run(rest);
+                case "labels" -> new CamerasLabelsCommand(out, err).run(rest);
                 default -> {
                     err.println("error: unknown command '" + command + "'");
                     err.print(USAGE);
