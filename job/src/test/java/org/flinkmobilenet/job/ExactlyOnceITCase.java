@@ -18,7 +18,10 @@ import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -88,10 +91,14 @@ class ExactlyOnceITCase {
         assertTrue(FailOnceAfterCheckpoint.ARMED.await(TestKafka.PATIENCE.toSeconds(), TimeUnit.SECONDS),
                 "no subtask saw a checkpoint complete after passing labels on");
 
+        FailOnceAfterCheckpoint.KAFKA = kafka;
+        FailOnceAfterCheckpoint.OPEN.set(true);
         kafka.produce(frames(FRAMES_PER_PHASE));
         int all = CAMERAS.size() * 2 * FRAMES_PER_PHASE;
         kafka.readUntil("labels", true, r -> r.size() >= all);
         assertTrue(FailOnceAfterCheckpoint.FAILED.get(), "the failure was injected");
+        assertTrue(FailOnceAfterCheckpoint.failedAtSeq >= FRAMES_PER_PHASE,
+                "the failure hit a frame of the second batch, not " + FailOnceAfterCheckpoint.failedAtSeq);
 
         // Drain: the sources end, the last transaction commits, the job finishes.
         job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.DEFAULT).get();
@@ -108,6 +115,9 @@ class ExactlyOnceITCase {
             assertEquals(inOrder, sequences.get(camera), "labels of " + camera + " in frame order");
         }
         assertEquals(0, kafka.readAll("frames-dlq", true).size());
+        // The labels written before the failure are still in the log, in an aborted transaction: a
+        // read_uncommitted consumer sees them twice. That is what read_committed was protected from.
+        assertTrue(kafka.readAll("labels", false).size() > all, "the failure left an aborted transaction behind");
     }
 
     private static List<ProducerRecord<byte[], byte[]>> frames(int firstSeq) throws Exception {
@@ -123,31 +133,61 @@ class ExactlyOnceITCase {
     }
 
     /**
-     * Passes labels on unchanged, except once in the whole test: a subtask that has passed labels on
-     * and then seen a checkpoint complete throws on its next label. State is static because the
-     * restarted operator is a new instance in the same JVM and must not fail again.
+     * Passes labels on unchanged, except once in the whole test. Once the test has opened the gate, a
+     * subtask that has passed labels on and then seen a checkpoint complete waits for two labels in a
+     * row with no checkpoint barrier between them, waits until they are in the labels topic (inside
+     * the open transaction, which no checkpoint has covered), and throws on the next one. State is
+     * static because the restarted operator is a new instance in the same JVM and must not fail again.
      */
-    static final class FailOnceAfterCheckpoint extends RichMapFunction<Label, Label> implements CheckpointListener {
+    static final class FailOnceAfterCheckpoint extends RichMapFunction<Label, Label>
+            implements CheckpointListener, CheckpointedFunction {
 
+        static final AtomicBoolean OPEN = new AtomicBoolean();
         static final AtomicBoolean FAILED = new AtomicBoolean();
         static volatile CountDownLatch ARMED = new CountDownLatch(1);
+        static volatile long failedAtSeq = -1;
+        static volatile TestKafka KAFKA;
 
         private transient long passed;
         private transient boolean armed;
+        private transient List<String> passedSinceOpen;
 
         static void reset() {
+            OPEN.set(false);
             FAILED.set(false);
             ARMED = new CountDownLatch(1);
+            failedAtSeq = -1;
         }
 
         @Override
         public Label map(Label label) {
-            if (armed && FAILED.compareAndSet(false, true)) {
+            if (passedSinceOpen == null) {
+                passedSinceOpen = new ArrayList<>();
+            }
+            if (armed && OPEN.get() && passedSinceOpen.size() >= 2 && FAILED.compareAndSet(false, true)) {
+                failedAtSeq = label.frameSeq;
+                // The sink's producer sends on its own thread; wait until the broker has the labels.
+                KAFKA.readUntil("labels", false, r -> Labels.parse(r).stream().map(Labels.Read::id)
+                        .collect(Collectors.toSet()).containsAll(passedSinceOpen));
                 throw new IllegalStateException("injected failure (test) before label " + label.cameraId + "#" + label.frameSeq);
             }
             passed++;
+            if (armed && OPEN.get()) {
+                passedSinceOpen.add(label.cameraId + "#" + label.frameSeq);
+            }
             return label;
         }
+
+        @Override
+        public void snapshotState(FunctionSnapshotContext context) {
+            // Labels passed before this barrier belong to the transaction this checkpoint commits.
+            if (passedSinceOpen != null) {
+                passedSinceOpen.clear();
+            }
+        }
+
+        @Override
+        public void initializeState(FunctionInitializationContext context) {}
 
         @Override
         public void notifyCheckpointComplete(long checkpointId) {
