@@ -18,8 +18,8 @@ import javax.imageio.stream.ImageInputStream;
 import org.flinkmobilenet.engine.image.ImageDecodeException.Reason;
 
 /**
- * Bytes to RGB pixels for JPEG (including CMYK/Adobe, through TwelveMonkeys), PNG (grayscale,
- * palette, 16-bit, alpha) and BMP, plus raw RGB24. The declared size is read from the header and
+ * Bytes to RGB pixels for JPEG (including CMYK/Adobe, through TwelveMonkeys; turned upright by its
+ * EXIF orientation), PNG (grayscale, palette, 16-bit, alpha) and BMP, plus raw RGB24. The declared size is read from the header and
  * checked against {@link ImageLimits} before any pixel memory is allocated. Thread-safe.
  */
 public final class ImageDecoder {
@@ -59,7 +59,8 @@ public final class ImageDecoder {
             throw new ImageDecodeException(Reason.CORRUPT,
                     "declared " + declared.mimeType + " but the bytes are " + actual.mimeType);
         }
-        return decodeEncoded(data, actual);
+        RgbImage image = decodeEncoded(data, actual);
+        return actual == ImageFormat.JPEG ? ExifOrientation.apply(image, ExifOrientation.of(data)) : image;
     }
 
     /** Raw 8-bit RGB, row-major: the length must be exactly width x height x 3. */
