@@ -92,6 +92,22 @@ class MainTest {
     }
 
     @Test
+    void exportOnnxThenClassifyTheExportedFile(@TempDir Path tmp) {
+        Path onnx = tmp.resolve("v1-quarter.onnx");
+        Result export = run("export-onnx", "--model", path("models", "mobilenet_v1", "mobilenet_v1_0.25_128_quant.tflite"),
+                "--out", onnx.toString());
+        assertEquals(0, export.code(), export.err());
+        assertTrue(Files.isRegularFile(onnx));
+        assertTrue(export.out().startsWith("{"), export.out());
+        Result classify = run("classify", "--model", onnx.toString(), "--top", "1",
+                path("test-images", "tflite-support_burger.jpg"));
+        assertEquals(0, classify.code(), classify.err());
+        assertTrue(classify.out().contains("\"index\": 934"), classify.out());
+        Result bad = run("export-onnx", "--arch", "mobilenet_v1", "--resolution", "100", "--out", onnx.toString());
+        assertEquals(2, bad.code());
+    }
+
+    @Test
     void profileOfAModelFileAsATable() {
         Result r = run("profile", "--model", path("models", "mobilenet_v2", "mobilenet_v2_1.0_224_quant.tflite"),
                 "--runs", "1", "--warmup", "0");
