@@ -3,6 +3,8 @@ package org.flinkmobilenet.engine.model;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,27 @@ import org.flinkmobilenet.engine.tflite.TfliteLoader;
 public final class ModelFiles {
 
     private ModelFiles() {}
+
+    /** Larger model files are refused before being read into memory. */
+    public static final long MAX_FILE_BYTES = 1L << 30;
+
+    /** A model file's bytes, with the size checked first and every failure naming the file. */
+    public static byte[] read(Path file) throws ModelLoadException {
+        try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new ModelLoadException(file + ": " + size + " bytes is larger than the " + MAX_FILE_BYTES
+                        + "-byte limit for a model file");
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ModelLoadException(file + ": no such model file", e);
+        } catch (ModelLoadException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ModelLoadException(file + ": cannot read model file: " + e.getMessage(), e);
+        }
+    }
 
     public static List<Path> paths(String spec) throws ModelLoadException {
         if (spec == null || spec.isBlank()) {

@@ -2,13 +2,13 @@ package org.flinkmobilenet.engine.onnx;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.flinkmobilenet.engine.graph.Graph;
 import org.flinkmobilenet.engine.graph.InputNormalization;
+import org.flinkmobilenet.engine.model.ModelFiles;
 import org.flinkmobilenet.engine.model.ModelLoadException;
 
 /**
@@ -30,7 +30,6 @@ public final class OnnxLoader {
 
     public static final int MIN_OPSET = 7;
     public static final int MAX_OPSET = 23;
-    public static final long MAX_FILE_BYTES = 1L << 30;
 
     /** Metadata keys the exporter writes and the loader reads. */
     public static final String META_MEAN = "mobilenet.normalization.mean";
@@ -79,21 +78,7 @@ public final class OnnxLoader {
 
     /** Loads with this input normalisation; null takes it from the file's metadata, else ImageNet's. */
     public static Graph load(Path file, InputNormalization normalization) throws IOException {
-        byte[] bytes;
-        try {
-            long size = Files.size(file);
-            if (size > MAX_FILE_BYTES) {
-                throw new ModelLoadException(file + ": " + size + " bytes is larger than the " + MAX_FILE_BYTES
-                        + "-byte limit for a model file");
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ModelLoadException(file + ": no such model file", e);
-        } catch (ModelLoadException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new ModelLoadException(file + ": cannot read model file: " + e.getMessage(), e);
-        }
+        byte[] bytes = ModelFiles.read(file);
         return load(file.toString(), bytes, normalization);
     }
 

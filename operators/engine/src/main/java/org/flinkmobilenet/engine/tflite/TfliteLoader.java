@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +27,7 @@ import org.flinkmobilenet.engine.graph.Reshape;
 import org.flinkmobilenet.engine.graph.Shape;
 import org.flinkmobilenet.engine.graph.Softmax;
 import org.flinkmobilenet.engine.model.EmbeddedLabels;
+import org.flinkmobilenet.engine.model.ModelFiles;
 import org.flinkmobilenet.engine.model.ModelLoadException;
 
 /**
@@ -40,9 +40,6 @@ import org.flinkmobilenet.engine.model.ModelLoadException;
  */
 public final class TfliteLoader {
 
-    /** Larger files are refused before being read into memory. */
-    public static final long MAX_FILE_BYTES = 1L << 30;
-
     private TfliteLoader() {}
 
     public static Graph load(List<Path> files) throws IOException {
@@ -53,7 +50,7 @@ public final class TfliteLoader {
         List<byte[]> contents = new ArrayList<>();
         for (Path file : files) {
             names.add(file.toString());
-            contents.add(readFile(file));
+            contents.add(ModelFiles.read(file));
         }
         return load(names, contents);
     }
@@ -116,23 +113,6 @@ public final class TfliteLoader {
             out.add(Path.of(n).getFileName().toString());
         }
         return out;
-    }
-
-    private static byte[] readFile(Path file) throws ModelLoadException {
-        try {
-            long size = Files.size(file);
-            if (size > MAX_FILE_BYTES) {
-                throw new ModelLoadException(file + ": " + size + " bytes is larger than the " + MAX_FILE_BYTES
-                        + "-byte limit for a model file");
-            }
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ModelLoadException(file + ": no such model file", e);
-        } catch (ModelLoadException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new ModelLoadException(file + ": cannot read model file: " + e.getMessage(), e);
-        }
     }
 
     /** Converts one file's main subgraph, adding its nodes to a shared builder. */
