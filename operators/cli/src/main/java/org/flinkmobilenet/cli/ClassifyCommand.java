@@ -10,6 +10,7 @@ import org.flinkmobilenet.engine.Classifier;
 import org.flinkmobilenet.engine.MobileNetModel;
 import org.flinkmobilenet.engine.Models;
 import org.flinkmobilenet.engine.Prediction;
+import org.flinkmobilenet.engine.graph.InputNormalization;
 import org.flinkmobilenet.engine.image.ImageDecodeException;
 import org.flinkmobilenet.engine.image.ImageDecoder;
 import org.flinkmobilenet.engine.image.ImageFormat;
@@ -29,6 +30,9 @@ final class ClassifyCommand {
               --top K              how many classes to print (default 5)
               --crop F             central crop fraction before resizing, in (0, 1] (default 1: whole picture)
               --raw-size WxH       size of raw RGB24 images (*.rgb); default: square, from the file length
+              --normalization N    input normalisation instead of the model's own: imagenet,
+                                   minus-one-to-one, or mean=M[,M,M];std=S[,S,S] on 0..255 pixels
+                                   (for ONNX files that do not record theirs)
 
             Prints one line per image:
               {"image": PATH, "top": [{"index": I, "label": L, "score": S}, ...], "ms": M}
@@ -56,6 +60,7 @@ final class ClassifyCommand {
         int top = args.getInt("top", 5);
         double crop = args.getDouble("crop", 1.0);
         String rawSize = args.get("raw-size", null);
+        String normalization = args.get("normalization", null);
         args.rejectUnknown();
         if (top < 1) {
             throw new Args.UsageException("--top must be at least 1");
@@ -66,9 +71,15 @@ final class ClassifyCommand {
         if (args.positional().isEmpty()) {
             throw new Args.UsageException("no image given");
         }
+        InputNormalization norm;
+        try {
+            norm = normalization == null ? null : InputNormalization.parse(normalization);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
         MobileNetModel model;
         try {
-            model = Models.load(modelSpec, labels == null ? null : Path.of(labels));
+            model = Models.load(modelSpec, labels == null ? null : Path.of(labels), norm);
         } catch (IOException e) {
             err.println("error: " + e.getMessage());
             return 2;

@@ -105,6 +105,20 @@ class MainTest {
         assertTrue(classify.out().contains("\"index\": 934"), classify.out());
         Result bad = run("export-onnx", "--arch", "mobilenet_v1", "--resolution", "100", "--out", onnx.toString());
         assertEquals(2, bad.code());
+        // the model's own normalisation (its uint8 input: zero point 128, scale 1/128), given explicitly,
+        // changes nothing; another one changes the scores
+        Result same = run("classify", "--model", onnx.toString(), "--top", "1", "--normalization", "mean=128;std=128",
+                path("test-images", "tflite-support_burger.jpg"));
+        assertEquals(classify.out().replaceAll("\"ms\": [0-9.]+", ""), same.out().replaceAll("\"ms\": [0-9.]+", ""));
+        Result other = run("classify", "--model", onnx.toString(), "--top", "1", "--normalization", "mean=0;std=1",
+                path("test-images", "tflite-support_burger.jpg"));
+        assertEquals(0, other.code(), other.err());
+        assertTrue(!other.out().replaceAll("\"ms\": [0-9.]+", "").equals(same.out().replaceAll("\"ms\": [0-9.]+", "")),
+                other.out());
+        Result badNorm = run("classify", "--model", onnx.toString(), "--normalization", "sideways",
+                path("test-images", "tflite-support_burger.jpg"));
+        assertEquals(2, badNorm.code());
+        assertTrue(badNorm.err().contains("normalisation 'sideways' is not one of"), badNorm.err());
     }
 
     @Test

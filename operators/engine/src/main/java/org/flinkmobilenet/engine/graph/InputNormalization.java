@@ -30,6 +30,62 @@ public record InputNormalization(float[] mean, float[] std) {
         std = std.clone();
     }
 
+    /**
+     * Parses a normalisation as users write it: {@code imagenet}, {@code minus-one-to-one} (also
+     * {@code [-1,1]}), or {@code mean=M[,M,M];std=S[,S,S]} on 0..255 pixels.
+     *
+     * @throws IllegalArgumentException with a message saying what is expected
+     */
+    public static InputNormalization parse(String text) {
+        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
+        switch (t) {
+            case "imagenet":
+                return IMAGENET;
+            case "minus-one-to-one":
+            case "[-1,1]":
+                return MINUS_ONE_TO_ONE;
+            default:
+                break;
+        }
+        float[] mean = null, std = null;
+        for (String part : t.split(";")) {
+            String[] kv = part.split("=", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException(usage(text));
+            }
+            float[] values = triple(kv[1], text);
+            switch (kv[0].strip()) {
+                case "mean" -> mean = values;
+                case "std" -> std = values;
+                default -> throw new IllegalArgumentException(usage(text));
+            }
+        }
+        if (mean == null || std == null) {
+            throw new IllegalArgumentException(usage(text));
+        }
+        return new InputNormalization(mean, std);
+    }
+
+    private static float[] triple(String list, String text) {
+        String[] p = list.split(",");
+        if (p.length != 1 && p.length != 3) {
+            throw new IllegalArgumentException(usage(text));
+        }
+        float[] out = new float[3];
+        try {
+            for (int c = 0; c < 3; c++) {
+                out[c] = Float.parseFloat(p[p.length == 1 ? 0 : c].strip());
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(usage(text));
+        }
+        return out;
+    }
+
+    private static String usage(String text) {
+        return "normalisation '" + text + "' is not one of imagenet, minus-one-to-one, mean=M[,M,M];std=S[,S,S]";
+    }
+
     public static InputNormalization uniform(float mean, float std) {
         return new InputNormalization(new float[] {mean, mean, mean}, new float[] {std, std, std});
     }
