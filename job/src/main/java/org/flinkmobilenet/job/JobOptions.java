@@ -1,5 +1,6 @@
 package org.flinkmobilenet.job;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.flinkmobilenet.engine.image.ImageLimits;
+import org.flinkmobilenet.engine.model.ModelFiles;
 import org.flinkmobilenet.job.DeliverySettings.Delivery;
 import org.flinkmobilenet.job.KafkaSettings.StartingOffsets;
 import org.flinkmobilenet.operators.ClassifierSettings;
@@ -51,7 +53,8 @@ public record JobOptions(KafkaSettings kafka, ClassifierSettings classifier, Del
             new Option("labels", "FILE", "labels inside the model, else ImageNet's",
                     "Label list, one per line, read by every TaskManager."),
             new Option("model-check", "true|false", "true",
-                    "Check at submission that the model files exist here; turn off when they exist only on the TaskManagers."),
+                    "Check at submission that the model files exist here and load as a classifier; turn off when they exist "
+                            + "only on the TaskManagers."),
             new Option("model-name", "NAME", "the model file names", "The \"model\" field of every label."),
             new Option("top", "K", "5", "Classes per label, best first."),
             new Option("crop", "F", "1.0", "Central crop fraction before resizing, in (0, 1]; 1 keeps the whole picture."),
@@ -248,6 +251,9 @@ public record JobOptions(KafkaSettings kafka, ClassifierSettings classifier, Del
                 }
             }
             String spec = String.join(",", modelFiles.stream().map(Path::toString).toList());
+            if (bool("model-check")) {
+                checkModel(spec, labels);
+            }
             String name = given.containsKey("model-name") ? given.get("model-name") : String.join("+",
                     modelFiles.stream().map(p -> p.getFileName().toString().replaceFirst("\\.tflite$", "")).toList());
             int batch = (int) number("batch-size", 1, 1024);
@@ -264,6 +270,18 @@ public record JobOptions(KafkaSettings kafka, ClassifierSettings classifier, Del
                     number("max-frame-age-ms", 0, Long.MAX_VALUE), (int) number("max-image-bytes", 1, Integer.MAX_VALUE),
                     (int) number("max-image-dimension", 1, Integer.MAX_VALUE), number("max-image-pixels", 1, Long.MAX_VALUE),
                     number("warmup-ms", 0, 3_600_000));
+        }
+
+        /**
+         * Reads the model as the TaskManagers will (files, operators, shapes, labels; no weights packed), so a
+         * corrupt or wrong-shaped model is refused here rather than failing the job after submission.
+         */
+        private static void checkModel(String spec, Path labels) throws InvalidOptionsException {
+            try {
+                ModelFiles.labels(ModelFiles.load(spec), labels);
+            } catch (IOException e) {
+                throw new InvalidOptionsException("the model cannot be used: " + e.getMessage());
+            }
         }
 
         private DeliverySettings deliverySettings() throws InvalidOptionsException {

@@ -73,7 +73,7 @@ public final class MobileNetPipeline {
      */
     public static Classified classify(DataStream<RawFrame> frames, ClassifierSettings settings) {
         SingleOutputStreamOperator<Frame> parsed = frames
-                .process(new ParseFrames(), TypeInformation.of(Frame.class))
+                .process(new ParseFrames(settings.maxImageBytes()), TypeInformation.of(Frame.class))
                 .name("parse frame headers").uid(PARSE_UID);
         SingleOutputStreamOperator<Label> labels = parsed
                 .keyBy(frame -> frame.cameraId, TypeInformation.of(String.class))

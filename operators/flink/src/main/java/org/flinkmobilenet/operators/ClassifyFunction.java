@@ -1,8 +1,10 @@
 package org.flinkmobilenet.operators;
 
+import java.io.IOException;
 import java.util.List;
 import org.apache.flink.api.common.functions.AbstractRichFunction;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.flinkmobilenet.engine.Classifier;
 import org.flinkmobilenet.engine.WarmUp;
 import org.flinkmobilenet.engine.image.ImageDecodeException;
@@ -21,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@link #open} takes the JVM's shared model (loading it if this is the first slot),
  * builds this slot's own {@link Classifier} (its activation arena) and warms it up before any frame
  * arrives; {@link #close} gives the model back. Used from the task thread only.
+ *
+ * <p>A model that cannot be loaded (missing, corrupt, not an RGB classifier) fails the job for good:
+ * a restart would read the same files and fail again, so the failure suppresses the restart strategy
+ * instead of looping through it.
  */
 public final class ClassifyFunction extends AbstractRichFunction {
 
@@ -46,7 +52,14 @@ public final class ClassifyFunction extends AbstractRichFunction {
     @Override
     public void open(OpenContext context) throws Exception {
         metrics = MobileNetMetrics.forClassifier(getRuntimeContext().getMetricGroup());
-        lease = SharedModels.acquire(settings.modelSpec(), settings.labelsFile());
+        try {
+            lease = SharedModels.acquire(settings.modelSpec(), settings.labelsFile());
+        } catch (IOException e) {
+            String message = "model " + settings.modelSpec() + (settings.labelsFile() == null ? "" : " with labels "
+                    + settings.labelsFile()) + " cannot be loaded, so the job stops without restarting: " + e.getMessage();
+            LOG.error(message);
+            throw new SuppressRestartsException(new ModelUnavailableException(message, e));
+        }
         metrics.modelLoaded(lease.loadMs());
         classifier = new Classifier(lease.model(), settings.batchSize(), settings.crop());
         decoder = new ImageDecoder(settings.imageLimits());

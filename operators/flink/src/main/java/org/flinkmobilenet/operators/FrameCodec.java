@@ -15,6 +15,9 @@ import org.flinkmobilenet.engine.image.ImageFormat;
  *       must be declared, with {@value #WIDTH} and {@value #HEIGHT}.
  * </ul>
  * A header that is present but unreadable is never replaced by a fallback: the frame is refused.
+ *
+ * <p>With a size limit, a value longer than the limit is refused ({@code too-large}) before anything
+ * else is read, so an oversized frame is never shuffled to a classify subtask nor decoded.
  */
 public final class FrameCodec {
 
@@ -28,6 +31,15 @@ public final class FrameCodec {
     private FrameCodec() {}
 
     public static Frame parse(RawFrame raw) throws RejectedFrameException {
+        return parse(raw, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #parse(RawFrame)}, refusing first a value of more than {@code maxValueBytes} bytes. */
+    public static Frame parse(RawFrame raw, int maxValueBytes) throws RejectedFrameException {
+        if (raw.value != null && raw.value.length > maxValueBytes) {
+            throw new RejectedFrameException(DeadLetterReason.TOO_LARGE, "frame of " + raw.value.length
+                    + " bytes exceeds the limit of " + maxValueBytes + " bytes");
+        }
         String camera = cameraId(raw);
         long seq = raw.header(FRAME_SEQ) != null ? number(raw, FRAME_SEQ) : raw.offset;
         long captured = captureTs(raw);

@@ -56,8 +56,9 @@ public final class MobileNetMetrics {
         labelsOut = classifier ? group.counter(LABELS_OUT) : null;
         for (DeadLetterReason r : DeadLetterReason.values()) {
             boolean codecReason = r == DeadLetterReason.MISSING_HEADER || r == DeadLetterReason.BAD_HEADER
-                    || r == DeadLetterReason.UNSUPPORTED_FORMAT;
-            if (codecReason ? codec : classifier) {
+                    || r == DeadLetterReason.UNSUPPORTED_FORMAT || r == DeadLetterReason.TOO_LARGE;
+            boolean classifierReason = !codecReason || r == DeadLetterReason.TOO_LARGE; // too-large: bytes, or pixels
+            if (codec && codecReason || classifier && classifierReason) {
                 deadLetters.put(r, group.addGroup(REASON, r.code).counter(DEAD_LETTERS));
             }
         }
