@@ -412,12 +412,13 @@ log "job running (every task open, engines warmed up)"
 
 PROM_URLS=""
 for p in "${PROM_PORTS[@]}"; do PROM_URLS="$PROM_URLS${PROM_URLS:+,}http://localhost:$p/metrics"; done
-start_bg cameras "$MOBILENET" cameras --bootstrap-servers "$BOOTSTRAP" --cameras "$CAMERAS" --fps "$FPS" --duration "$DURATION"
+# The CLI was built (if needed) by the topic step; no rebuild mid-demo if someone edits a source now.
+start_bg cameras env MOBILENET_NO_BUILD=1 "$MOBILENET" cameras --bootstrap-servers "$BOOTSTRAP" --cameras "$CAMERAS" --fps "$FPS" --duration "$DURATION"
 log "labels as they arrive (camera, sequence, top-1, score, capture-to-label latency); Ctrl-C ends early"
 CHECKS=(--check)
 [ "$MODEL" = "$FLAGSHIP" ] && CHECKS+=(--check-classes)
 set +e
-"$MOBILENET" labels --bootstrap-servers "$BOOTSTRAP" --from earliest --duration "$DURATION" --drain 60 \
+MOBILENET_NO_BUILD=1 "$MOBILENET" labels --bootstrap-servers "$BOOTSTRAP" --from earliest --duration "$DURATION" --drain 60 \
   --prometheus "$PROM_URLS" "${CHECKS[@]}"
 status=$?
 set -e
