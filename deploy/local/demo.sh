@@ -36,7 +36,7 @@ usage: deploy/local/demo.sh [options] [-- job options...]
   --prometheus-port N JobManager's Prometheus port; TaskManager i uses N+i (env PROMETHEUS_PORT, default 9249)
   -- ARGS             passed to the job after the demo's own job options (e.g. -- --batch-size 4)
 
-Every port binds to localhost. Environment: MVN_ARGS (extra Maven arguments, e.g. -o),
+Every port binds to localhost, except Prometheus' (Flink's reporter listens on all interfaces). Environment: MVN_ARGS (extra Maven arguments, e.g. -o),
 MOBILENET_NO_BUILD=1 (never build; the jars must exist).
 EOF
 }
