@@ -111,19 +111,19 @@ class JobCommandLineITCase {
     }
 
     /** Every job the cluster knows, running or ended. */
-    private static List<JobStatusMessage> jobs(ClusterClient<?> cluster) throws Exception {
+    static List<JobStatusMessage> jobs(ClusterClient<?> cluster) throws Exception {
         Collection<JobStatusMessage> all = cluster.listJobs().get();
         return new ArrayList<>(all);
     }
 
     /** The jobs that were not there {@code before}: what a command submitted. */
-    private static List<JobStatusMessage> newJobs(ClusterClient<?> cluster, List<JobStatusMessage> before) throws Exception {
+    static List<JobStatusMessage> newJobs(ClusterClient<?> cluster, List<JobStatusMessage> before) throws Exception {
         Set<JobID> old = before.stream().map(JobStatusMessage::getJobId).collect(Collectors.toSet());
         return jobs(cluster).stream().filter(j -> !old.contains(j.getJobId())).toList();
     }
 
     /** Runs {@code flink run ARGS} in a new JVM against the test cluster, as bin/flink would. */
-    private static Run flinkRun(ClusterClient<?> cluster, Path dir, String... args) throws Exception {
+    static Run flinkRun(ClusterClient<?> cluster, Path dir, String... args) throws Exception {
         URI rest = URI.create(cluster.getWebInterfaceURL());
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.writeString(conf.resolve("config.yaml"), "rest:\n  address: " + rest.getHost() + "\n  port: " + rest.getPort() + "\n");
