@@ -112,10 +112,19 @@ cleanup() {
   local status=$?
   trap - EXIT INT TERM
   stop_all
+  rm -f "$OWNER"
   log "every process this demo started is stopped (logs in $LOGS)"
   exit "$status"
 }
 
+# One demo per working folder: another one running here owns these processes.
+OWNER="$WORK/demo.pid"
+if [ -f "$OWNER" ]; then
+  owner="$(cat "$OWNER" 2>/dev/null || true)"
+  if [ "$owner" != $$ ] && alive "$owner" && grep -q "demo.sh" "/proc/$owner/cmdline" 2>/dev/null; then
+    die "another demo (pid $owner) is running in $WORK; wait for it, or use --work DIR and other ports"
+  fi
+fi
 # A previous run that was killed without its cleanup may have left processes: stop those of this
 # working folder (their command line names it), by the PIDs it recorded.
 if [ -d "$PIDS" ]; then
@@ -134,6 +143,7 @@ if [ "$CLEAN" = 1 ]; then
   rm -rf "$WORK"
 fi
 mkdir -p "$PIDS" "$LOGS" "$CONF" "$WORK/flink/log" "$WORK/flink/plugins" "$WORK/kafka"
+echo $$ >"$OWNER"
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
 

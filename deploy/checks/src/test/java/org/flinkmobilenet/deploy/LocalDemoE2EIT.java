@@ -70,12 +70,13 @@ class LocalDemoE2EIT {
         int base = freePortBlock(7);
         int kafka = base, controller = base + 1, rest = base + 2, rpc = base + 3, prom = base + 4;
         List<Integer> promPorts = List.of(prom, prom + 1, prom + 2);
-        Files.createDirectories(WORK);
-        Path stdout = WORK.resolve("demo.stdout"), stderr = WORK.resolve("demo.stderr");
+        // A folder of this run's own: another build in the same checkout may run the demo too.
+        Path work = Files.createDirectories(WORK).resolve("run-" + ProcessHandle.current().pid());
+        Path stdout = WORK.resolve(work.getFileName() + ".stdout"), stderr = WORK.resolve(work.getFileName() + ".stderr");
 
         List<String> command = List.of("bash", DeployFiles.DEPLOY.resolve("local/demo.sh").toString(),
                 "--duration", Integer.toString(DURATION_S), "--cameras", Integer.toString(CAMERAS), "--fps", Double.toString(FPS),
-                "--clean", "--work", WORK.resolve("demo").toString(),
+                "--clean", "--work", work.toString(),
                 "--kafka-port", Integer.toString(kafka), "--kafka-controller-port", Integer.toString(controller),
                 "--flink-port", Integer.toString(rest), "--flink-rpc-port", Integer.toString(rpc),
                 "--prometheus-port", Integer.toString(prom));
@@ -127,7 +128,7 @@ class LocalDemoE2EIT {
             }
         }
         assertEquals(List.of(), alive, "processes the demo started are still running: " + alive);
-        try (Stream<Path> pids = Files.list(WORK.resolve("demo/pids"))) {
+        try (Stream<Path> pids = Files.list(work.resolve("pids"))) {
             assertEquals(List.of(), pids.toList(), "pid files left");
         }
         for (int port : List.of(kafka, controller, rest, rpc, prom, prom + 1, prom + 2)) {
@@ -135,7 +136,7 @@ class LocalDemoE2EIT {
         }
 
         // Submission through flink run's front end, onto the two TaskManagers.
-        String flinkRun = Files.readString(WORK.resolve("demo/logs/flink-run.out"));
+        String flinkRun = Files.readString(work.resolve("logs/flink-run.out"));
         assertTrue(flinkRun.contains("Job has been submitted with JobID"), flinkRun);
         assertTrue(seen.jobsOverview != null && seen.jobsOverview.contains("\"name\":\"mobilenet-demo\"")
                 && seen.jobsOverview.contains("\"state\":\"RUNNING\""), "job running: " + seen.jobsOverview);
@@ -186,7 +187,7 @@ class LocalDemoE2EIT {
         }
 
         // The configuration the demo wrote: only keys Flink knows.
-        Map<String, Object> conf = DeployFiles.flatten(DeployFiles.yaml(WORK.resolve("demo/flink/conf/config.yaml")));
+        Map<String, Object> conf = DeployFiles.flatten(DeployFiles.yaml(work.resolve("flink/conf/config.yaml")));
         assertEquals(List.of(), conf.keySet().stream().filter(k -> !FlinkConfigKeys.isKnown(k)).toList(), "unknown Flink keys");
         assertEquals("org.apache.flink.metrics.prometheus.PrometheusReporterFactory", conf.get("metrics.reporter.prom.factory.class"));
     }
