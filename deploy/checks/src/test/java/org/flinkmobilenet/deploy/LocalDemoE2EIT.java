@@ -89,7 +89,7 @@ class LocalDemoE2EIT {
         Process demo = pb.start();
         Observed seen = new Observed();
         try {
-            watch(demo, stderr, rest, promPorts, seen);
+            watch(demo, stdout, stderr, rest, promPorts, seen);
             if (!demo.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
                 fail("the demo did not finish within " + TIMEOUT_S + " s\n" + tail(stderr, 40));
             }
@@ -193,7 +193,8 @@ class LocalDemoE2EIT {
     }
 
     /** Polls while the demo runs: process command lines, the job and TaskManagers over REST, the Prometheus endpoints. */
-    private static void watch(Process demo, Path stderr, int rest, List<Integer> promPorts, Observed seen) throws Exception {
+    private static void watch(Process demo, Path stdout, Path stderr, int rest, List<Integer> promPorts, Observed seen)
+            throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
         boolean labelsFlowing = false;
         while (demo.isAlive() && System.nanoTime() < deadline) {
@@ -203,7 +204,9 @@ class LocalDemoE2EIT {
                     seen.commandLines.put(p.pid(), cl);
                 }
             });
-            if (!labelsFlowing && Files.readString(stderr).contains("labels as they arrive")) {
+            // From the job running until the summary, after which the demo starts stopping processes.
+            if (!labelsFlowing && Files.readString(stderr).contains("labels as they arrive")
+                    && !Files.readString(stdout).contains("== summary")) {
                 String jobs = get(rest, "/jobs/overview"), tms = get(rest, "/taskmanagers");
                 Map<Integer, String> scrapes = new LinkedHashMap<>();
                 for (int p : promPorts) {
