@@ -101,7 +101,7 @@ stop_all() {
   local f left=""
   [ -d "$PIDS" ] || return 0
   # Producers and watchers first, then the job's processes, the broker last (the job writes to it).
-  for f in "$PIDS"/cameras.pid "$PIDS"/taskmanager-*.pid "$PIDS"/jobmanager.pid "$PIDS"/kafka.pid "$PIDS"/*.pid; do
+  for f in "$PIDS"/labels.pid "$PIDS"/cameras.pid "$PIDS"/taskmanager-*.pid "$PIDS"/jobmanager.pid "$PIDS"/kafka.pid "$PIDS"/*.pid; do
     [ -e "$f" ] && stop_pid_file "$f"
   done
   for f in "$PIDS"/*.pid; do [ -e "$f" ] && left="$left $(basename "$f")"; done
@@ -121,7 +121,7 @@ cleanup() {
 OWNER="$WORK/demo.pid"
 if [ -f "$OWNER" ]; then
   owner="$(cat "$OWNER" 2>/dev/null || true)"
-  if [ "$owner" != $$ ] && alive "$owner" && grep -q "demo.sh" "/proc/$owner/cmdline" 2>/dev/null; then
+  if [ "$owner" != $$ ] && alive "$owner" && grep -qaF "demo.sh" "/proc/$owner/cmdline" 2>/dev/null; then
     die "another demo (pid $owner) is running in $WORK; wait for it, or use --work DIR and other ports"
   fi
 fi
@@ -131,12 +131,13 @@ if [ -d "$PIDS" ]; then
   for f in "$PIDS"/*.pid; do
     [ -e "$f" ] || continue
     pid="$(cat "$f")"
-    if alive "$pid" && grep -q -- "$WORK" "/proc/$pid/cmdline" 2>/dev/null; then
+    if alive "$pid" && grep -qaF -- "$WORK" "/proc/$pid/cmdline" 2>/dev/null; then
       log "a previous run left $(basename "$f" .pid) (pid $pid) running: stopping it"
-      stop_pid_file "$f"
+    else
+      rm -f "$f"
     fi
-    rm -f "$f"
   done
+  stop_all
 fi
 if [ "$CLEAN" = 1 ]; then
   log "--clean: wiping $WORK"
@@ -422,15 +423,30 @@ log "job running (every task open, engines warmed up)"
 
 PROM_URLS=""
 for p in "${PROM_PORTS[@]}"; do PROM_URLS="$PROM_URLS${PROM_URLS:+,}http://localhost:$p/metrics"; done
-# The CLI was built (if needed) by the topic step; no rebuild mid-demo if someone edits a source now.
-start_bg cameras env MOBILENET_NO_BUILD=1 "$MOBILENET" cameras --bootstrap-servers "$BOOTSTRAP" --cameras "$CAMERAS" --fps "$FPS" --duration "$DURATION"
+# The CLI was built (if needed) by the topic step: no rebuild mid-demo if someone edits a source now.
+# The property only puts the working folder on the command line, so a later run can tell its own.
+CLI_ENV=(env MOBILENET_NO_BUILD=1 "MOBILENET_JAVA_OPTS=-Dmobilenet.demo.work=$WORK")
+start_bg cameras "${CLI_ENV[@]}" "$MOBILENET" cameras --bootstrap-servers "$BOOTSTRAP" --cameras "$CAMERAS" \
+  --fps "$FPS" --duration "$DURATION"
 log "labels as they arrive (camera, sequence, top-1, score, capture-to-label latency); Ctrl-C ends early"
 CHECKS=(--check)
 [ "$MODEL" = "$FLAGSHIP" ] && CHECKS+=(--check-classes)
-set +e
-MOBILENET_NO_BUILD=1 "$MOBILENET" labels --bootstrap-servers "$BOOTSTRAP" --from earliest --duration "$DURATION" --drain 60 \
-  --prometheus "$PROM_URLS" "${CHECKS[@]}"
-status=$?
-set -e
+# The watcher runs in the background so that its PID is recorded like the others; its output goes to
+# this terminal. Ctrl-C (which a background process does not receive) becomes a SIGTERM to it, on
+# which it prints the summary of what arrived so far.
+"${CLI_ENV[@]}" "$MOBILENET" labels --bootstrap-servers "$BOOTSTRAP" --from earliest --duration "$DURATION" \
+  --drain 60 --prometheus "$PROM_URLS" "${CHECKS[@]}" &
+WATCHER=$!
+echo "$WATCHER" >"$PIDS/labels.pid"
+log "started labels (pid $WATCHER)"
+INTERRUPTED=0
+trap 'INTERRUPTED=1; log "interrupted: the summary so far"; kill -TERM "$WATCHER" 2>/dev/null || true' INT TERM
+status=0
+wait "$WATCHER" || status=$?
+if [ "$INTERRUPTED" = 1 ]; then
+  while alive "$WATCHER"; do wait "$WATCHER" 2>/dev/null || true; done
+  status=130
+fi
+rm -f "$PIDS/labels.pid"
 log "cameras: $(tail -1 "$LOGS/cameras.out" 2>/dev/null)"
 exit "$status"

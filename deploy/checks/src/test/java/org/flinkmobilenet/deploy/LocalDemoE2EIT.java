@@ -112,7 +112,7 @@ class LocalDemoE2EIT {
         while (sm.find()) {
             started.put(sm.group(1), Long.parseLong(sm.group(2)));
         }
-        assertEquals(Set.of("kafka", "jobmanager", "taskmanager-1", "taskmanager-2", "cameras"), started.keySet(), context);
+        assertEquals(Set.of("kafka", "jobmanager", "taskmanager-1", "taskmanager-2", "cameras", "labels"), started.keySet(), context);
         assertCommandLine(seen, started.get("kafka"), "kafka.Kafka");
         assertCommandLine(seen, started.get("jobmanager"), "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
         for (String tm : List.of("taskmanager-1", "taskmanager-2")) {
@@ -121,6 +121,7 @@ class LocalDemoE2EIT {
             assertTrue(cl.contains("--add-opens=java.base/java.util=ALL-UNNAMED"), tm + " has the Java 17 options");
         }
         assertCommandLine(seen, started.get("cameras"), "org.flinkmobilenet.cli.Main cameras");
+        assertCommandLine(seen, started.get("labels"), "org.flinkmobilenet.cli.Main labels");
         List<Long> alive = new ArrayList<>();
         for (long pid : seen.commandLines.keySet()) {
             if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
