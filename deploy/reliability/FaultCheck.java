@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <pre>
  * java -cp KAFKA_CLASSPATH deploy/reliability/FaultCheck.java --bootstrap-servers localhost:19092
  *      --delivery at-least-once|exactly-once [--event NAME=EPOCH_MS ...] [--latency-threshold-ms 1000]
- *      [--drain-seconds 180]
+ *      [--drain-seconds 180] [--dump LABELS.tsv]
  * </pre>
  *
  * Frames are identified by their camera-id and frame-seq headers; labels by their camera_id and
@@ -116,6 +116,11 @@ public class FaultCheck {
         }
 
         labels.sort((a, b) -> Long.compare(a.inferenceTs(), b.inferenceTs()));
+        if (o.containsKey("dump")) { // every label: id, capture-ts, inference-ts (for another look at the run)
+            StringBuilder dump = new StringBuilder();
+            labels.forEach(l -> dump.append(l.id()).append('\t').append(l.captureTs()).append('\t').append(l.inferenceTs()).append('\n'));
+            java.nio.file.Files.writeString(java.nio.file.Path.of(o.get("dump")), dump);
+        }
         long firstEvent = events.values().stream().min(Long::compare).orElse(Long.MAX_VALUE);
         long[] before = labels.stream().filter(l -> l.inferenceTs() < firstEvent).mapToLong(Label::latency).sorted().toArray();
         long[] all = labels.stream().mapToLong(Label::latency).sorted().toArray();
@@ -141,11 +146,11 @@ public class FaultCheck {
                     break;
                 }
             }
-            // The longest pause between consecutive labels that overlaps the minute after the event.
+            // The longest pause between consecutive labels that overlaps the time from the event to the next fault.
             long gap = 0;
             for (int i = 1; i < times.size(); i++) {
-                if (times.get(i) >= at && times.get(i - 1) <= at + 60_000) {
-                    gap = Math.max(gap, times.get(i) - Math.max(times.get(i - 1), at));
+                if (times.get(i) >= at && times.get(i - 1) < until) {
+                    gap = Math.max(gap, Math.min(times.get(i), until) - Math.max(times.get(i - 1), at));
                 }
             }
             long lastSlow = at;

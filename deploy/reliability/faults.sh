@@ -79,6 +79,9 @@ log "job $JOB_ID submitted ($DELIVERY, checkpoints every $CHECKPOINT_MS ms)"
 wait_until 180 "job running" "$(pid_of jobmanager)" job_running
 log "job running on both TaskManagers"
 job_watch_start
+if listening_check >"$LOGS/listening.txt"; then LOOPBACK_ONLY=true; else LOOPBACK_ONLY=false; fi
+log "listening sockets of the broker, JobManager and TaskManagers: $(wc -l <"$LOGS/listening.txt"), all on $BIND_ADDRESS: $LOOPBACK_ONLY"
+[ "$LOOPBACK_ONLY" = true ] || log "$(grep -E '0\.0\.0\.0:|\[::\]:' "$LOGS/listening.txt" | tr '\n' ' ')"
 
 EVENTS=()
 event() { EVENTS+=(--event "$1=$(now_ms)"); log "event $1"; }
@@ -121,7 +124,7 @@ log "cameras: $(tail -1 "$LOGS/cameras.out")"
 log "checking the topics (FaultCheck; exactly-once labels appear as checkpoints complete)"
 set +e
 "$JAVA" -cp "$KAFKA_CP" "$REL_HOME/FaultCheck.java" --bootstrap-servers "$BOOTSTRAP" --delivery "$DELIVERY" \
-  --latency-threshold-ms "$THRESHOLD_MS" "${EVENTS[@]}" >"$LOGS/check.json" 2>"$LOGS/check.out"
+  --latency-threshold-ms "$THRESHOLD_MS" --dump "$LOGS/labels.tsv" "${EVENTS[@]}" >"$LOGS/check.json" 2>"$LOGS/check.out"
 check_status=$?
 set -e
 cat "$LOGS/check.out" >&2
@@ -148,5 +151,5 @@ restarts="$(grep -c 'switched from state RUNNING to RESTARTING' "$WORK/flink/log
 log "the JobManager restarted the job $restarts time(s): $(grep -o 'switched from state RUNNING to RESTARTING.*' "$WORK/flink/log/jobmanager.log" | head -3 | tr '\n' ' ')"
 log "machine load: $(cat /proc/loadavg)"
 check="$(cat "$LOGS/check.json")"
-echo "{\"check\": $check, \"job_states\": {$STATE_JSON}, \"restarts\": $restarts, \"cameras\": $(tail -1 "$LOGS/cameras.out")}"
+echo "{\"check\": $check, \"job_states\": {$STATE_JSON}, \"restarts\": $restarts, \"listening_on_bind_address\": $LOOPBACK_ONLY, \"cameras\": $(tail -1 "$LOGS/cameras.out")}"
 exit "$check_status"

@@ -116,6 +116,15 @@ prepare() {
     JAR="$(ls "$ROOT"/job/target/mobilenet-job-*.jar | grep -v '/original-' | head -1)"
   fi
   [ -f "$JAR" ] || die "no job jar (mvn -pl job -am -DskipTests package)"
+  # Flink's Prometheus reporter listens on every interface; this project's reporter on BIND_ADDRESS.
+  REPORTER_JAR="$REL_HOME/prometheus-reporter/target/mobilenet-prometheus-reporter.jar"
+  if [ "${MOBILENET_NO_BUILD:-}" != 1 ] && { [ ! -f "$REPORTER_JAR" ] || [ -n "$(find "$REL_HOME/prometheus-reporter/src" \
+        "$REL_HOME/prometheus-reporter/pom.xml" -newer "$REPORTER_JAR" -type f -print -quit)" ]; }; then
+    log "building the bound Prometheus reporter (mvn -f deploy/reliability/prometheus-reporter/pom.xml package)"
+    mvn -q ${MVN_ARGS:-} -f "$REL_HOME/prometheus-reporter/pom.xml" -DskipTests package >&2
+  fi
+  [ -f "$REPORTER_JAR" ] || die "no $REPORTER_JAR (mvn -f deploy/reliability/prometheus-reporter/pom.xml package)"
+  FLINK_CP="$FLINK_CP:$REPORTER_JAR"
   for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$FLINK_REST_PORT" "$FLINK_RPC_PORT" \
            $(seq "$PROMETHEUS_PORT" $((PROMETHEUS_PORT + TM_COUNT))); do
     port_in_use "$p" && die "port $p is in use (ports: KAFKA_PORT, KAFKA_CONTROLLER_PORT, FLINK_REST_PORT, FLINK_RPC_PORT, PROMETHEUS_PORT)"
@@ -233,7 +242,8 @@ execution:
 metrics:
   reporter:
     prom:
-      factory: {class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory}
+      factory: {class: org.flinkmobilenet.metrics.BoundPrometheusReporterFactory}
+      host: $BIND_ADDRESS
       port: $PROMETHEUS_PORT-$((PROMETHEUS_PORT + TM_COUNT))
 EOF
   cat >"$CONF/log4j.properties" <<'EOF'
@@ -327,4 +337,32 @@ job_watch_start() {
     done
   ) &
   echo $! >"$PIDS/watch.pid"
+}
+
+# Every TCP port the processes of this run listen on, one line each: "NAME ADDRESS:PORT", and status 1
+# if one of them listens on every interface (the wildcard address) rather than on BIND_ADDRESS.
+listening_check() {
+  local f name pid inodes wild=0
+  for f in "$PIDS"/kafka.pid "$PIDS"/jobmanager.pid "$PIDS"/taskmanager-*.pid; do
+    [ -e "$f" ] || continue
+    name="$(basename "$f" .pid)" pid="$(cat "$f")"
+    inodes="$(ls -l "/proc/$pid/fd" 2>/dev/null | sed -n 's/.*socket:\[\([0-9]*\)\]/\1/p' | tr '\n' ' ')"
+    while read -r addr; do
+      [ -n "$addr" ] || continue
+      echo "$name $addr"
+      case "$addr" in 0.0.0.0:*|'[::]':*) wild=1 ;; esac
+    done < <(awk -v inodes=" $inodes " '
+      function hex(h,  i, n) { n = 0; for (i = 1; i <= length(h); i++) n = n * 16 + index("0123456789ABCDEF", toupper(substr(h, i, 1))) - 1; return n }
+      function ip4(h,  i, s) { s = ""; for (i = 7; i >= 1; i -= 2) s = s (s == "" ? "" : ".") hex(substr(h, i, 2)); return s }
+      $4 == "0A" && index(inodes, " " $10 " ") {
+        split($2, a, ":"); port = hex(a[2]); h = a[1]
+        if (length(h) == 8) addr = ip4(h)
+        else if (h ~ /^0+$/) addr = "[::]"
+        else if (substr(h, 1, 24) == "0000000000000000FFFF0000") addr = ip4(substr(h, 25, 8))
+        else if (h == "00000000000000000000000001000000") addr = "[::1]"
+        else addr = "[" h "]"
+        print addr ":" port
+      }' /proc/net/tcp /proc/net/tcp6 | sort -u)
+  done
+  return "$wild"
 }

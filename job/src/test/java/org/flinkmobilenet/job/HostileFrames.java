@@ -166,6 +166,7 @@ final class HostileFrames {
     private final byte[] gif;
     private final byte[] serialized;
     private long count;
+    private String idPrefix = "h-";
 
     /** A photo in every encoding the good kinds need, made once. */
     private record Photo(String name, int expectedClass, Map<Kind, byte[]> bytes, int width, int height) {}
@@ -197,6 +198,12 @@ final class HostileFrames {
         }
     }
 
+    /** Ids start with {@code prefix} (default "h-"), so several runs can share topics. */
+    HostileFrames withIdPrefix(String prefix) {
+        this.idPrefix = prefix;
+        return this;
+    }
+
     List<Kind> kinds() {
         List<Kind> all = new ArrayList<>(goodKinds);
         all.addAll(badKinds);
@@ -213,7 +220,7 @@ final class HostileFrames {
     Hostile make(Kind kind) {
         String camera = settings.cameras().get(random.nextInt(settings.cameras().size()));
         long seq = nextSeq.merge(camera, 1L, Long::sum) - 1;
-        String id = "h-" + count++;
+        String id = idPrefix + count++;
         Photo photo = photos.get(random.nextInt(photos.size()));
         long now = System.currentTimeMillis();
         Frame f = new Frame(camera, seq, now);
@@ -716,12 +723,13 @@ final class HostileFrames {
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new HashMap<>(Map.of("topic", "frames", "frames", "2000", "seed", "1",
-                "bad-fraction", "0.5", "max-frame-bytes", "524288", "max-frame-age-ms", "0", "cameras", "4", "fps", "0"));
+                "bad-fraction", "0.5", "max-frame-bytes", "16777216", "max-frame-age-ms", "0", "cameras", "4", "fps", "0",
+                "run", Long.toString(System.currentTimeMillis(), 36)));
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 == args.length) {
                 System.err.println("usage: HostileFrames --bootstrap-servers H:P [--topic frames] [--frames N] [--seed S]"
                         + " [--bad-fraction F] [--max-frame-bytes N] [--max-frame-age-ms MS] [--cameras N] [--fps F]"
-                        + " [--expect FILE]");
+                        + " [--expect FILE] [--run NAME]");
                 System.exit(2);
             }
             o.put(args[i].substring(2), args[++i]);
@@ -731,11 +739,11 @@ final class HostileFrames {
         }
         List<String> cameras = new ArrayList<>();
         for (int i = 1; i <= Integer.parseInt(o.get("cameras")); i++) {
-            cameras.add("hostile-cam-" + i);
+            cameras.add("hostile-" + o.get("run") + "-cam-" + i);
         }
         HostileFrames frames = new HostileFrames(Long.parseLong(o.get("seed")), new Settings(o.get("topic"), cameras,
                 Integer.parseInt(o.get("max-frame-bytes")), Long.parseLong(o.get("max-frame-age-ms")),
-                Double.parseDouble(o.get("bad-fraction"))));
+                Double.parseDouble(o.get("bad-fraction")))).withIdPrefix("hostile-" + o.get("run") + "-");
         int n = Integer.parseInt(o.get("frames"));
         double fps = Double.parseDouble(o.get("fps"));
         Properties p = new Properties();
