@@ -38,6 +38,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.flinkmobilenet.operators.FrameCodec;
 
 /**
  * Hostile camera traffic: frames of every kind a broken or malicious camera can send, mixed into good
@@ -247,19 +248,19 @@ final class HostileFrames {
             case KEY_ONLY -> {
                 f.value = photo.bytes().get(Kind.JPEG);
                 f.contentType("image/jpeg");
-                f.drop(FrameCodecHeaders.CAMERA_ID);
+                f.drop(FrameCodec.CAMERA_ID);
             }
             case NO_CAPTURE_TS -> {
                 f.value = photo.bytes().get(Kind.JPEG);
                 f.contentType("image/jpeg");
-                f.drop(FrameCodecHeaders.CAPTURE_TS);
+                f.drop(FrameCodec.CAPTURE_TS);
             }
             case REPEATED_HEADER_LAST_GOOD -> {
                 f.value = photo.bytes().get(Kind.JPEG);
                 f.contentType("image/jpeg");
-                f.drop(FrameCodecHeaders.FRAME_SEQ);
-                f.header(FrameCodecHeaders.FRAME_SEQ, "#" + seq);
-                f.header(FrameCodecHeaders.FRAME_SEQ, Long.toString(seq));
+                f.drop(FrameCodec.FRAME_SEQ);
+                f.header(FrameCodec.FRAME_SEQ, "#" + seq);
+                f.header(FrameCodec.FRAME_SEQ, Long.toString(seq));
             }
             case EMPTY_VALUE -> {
                 f.value = new byte[0];
@@ -343,48 +344,48 @@ final class HostileFrames {
             case RAW_WITHOUT_HEIGHT -> {
                 f.value = photo.bytes().get(Kind.RAW_RGB24);
                 f.raw(photo.width(), photo.height());
-                f.drop(FrameCodecHeaders.HEIGHT);
+                f.drop(FrameCodec.HEIGHT);
             }
             case NO_CAMERA_ID -> {
                 f.value = photo.bytes().get(Kind.JPEG);
                 f.contentType("image/jpeg");
-                f.drop(FrameCodecHeaders.CAMERA_ID);
+                f.drop(FrameCodec.CAMERA_ID);
                 f.key = null;
             }
             case REPEATED_HEADER_LAST_BAD -> {
                 f.value = photo.bytes().get(Kind.JPEG);
                 f.contentType("image/jpeg");
-                f.header(FrameCodecHeaders.FRAME_SEQ, "x" + seq);
+                f.header(FrameCodec.FRAME_SEQ, "x" + seq);
             }
             case GARBLED_CAPTURE_TS -> {
                 f.value = photo.bytes().get(Kind.JPEG);
                 f.contentType("image/jpeg");
-                f.drop(FrameCodecHeaders.CAPTURE_TS);
-                f.header(FrameCodecHeaders.CAPTURE_TS, new byte[] {(byte) 0xC3, '1', (byte) 0xFF, (byte) 0xFE, '7'});
+                f.drop(FrameCodec.CAPTURE_TS);
+                f.header(FrameCodec.CAPTURE_TS, new byte[] {(byte) 0xC3, '1', (byte) 0xFF, (byte) 0xFE, '7'});
             }
             case GARBLED_CONTENT_TYPE -> {
                 f.value = photo.bytes().get(Kind.JPEG);
                 byte[] garbage = noise(1 + random.nextInt(40));
                 garbage[0] = (byte) 0x80; // never empty or blank once decoded
-                f.header(FrameCodecHeaders.CONTENT_TYPE, garbage);
+                f.header(FrameCodec.CONTENT_TYPE, garbage);
             }
             case NON_NUMERIC_FRAME_SEQ -> {
                 f.value = photo.bytes().get(Kind.JPEG);
                 f.contentType("image/jpeg");
-                f.drop(FrameCodecHeaders.FRAME_SEQ);
-                f.header(FrameCodecHeaders.FRAME_SEQ, "seven");
+                f.drop(FrameCodec.FRAME_SEQ);
+                f.header(FrameCodec.FRAME_SEQ, "seven");
             }
             case FRAME_SEQ_OVERFLOW -> {
                 f.value = photo.bytes().get(Kind.JPEG);
                 f.contentType("image/jpeg");
-                f.drop(FrameCodecHeaders.FRAME_SEQ);
-                f.header(FrameCodecHeaders.FRAME_SEQ, "99999999999999999999999");
+                f.drop(FrameCodec.FRAME_SEQ);
+                f.header(FrameCodec.FRAME_SEQ, "99999999999999999999999");
             }
             case NEGATIVE_CAPTURE_TS -> {
                 f.value = photo.bytes().get(Kind.JPEG);
                 f.contentType("image/jpeg");
-                f.drop(FrameCodecHeaders.CAPTURE_TS);
-                f.header(FrameCodecHeaders.CAPTURE_TS, "-5");
+                f.drop(FrameCodec.CAPTURE_TS);
+                f.header(FrameCodec.CAPTURE_TS, "-5");
             }
             case OVER_MAX_FRAME_SIZE -> {
                 byte[] jpeg = photo.bytes().get(Kind.JPEG);
@@ -408,8 +409,8 @@ final class HostileFrames {
             case STALE -> {
                 f.value = photo.bytes().get(Kind.JPEG);
                 f.contentType("image/jpeg");
-                f.drop(FrameCodecHeaders.CAPTURE_TS);
-                f.header(FrameCodecHeaders.CAPTURE_TS, Long.toString(now - settings.maxFrameAgeMs() - 3_600_000));
+                f.drop(FrameCodec.CAPTURE_TS);
+                f.header(FrameCodec.CAPTURE_TS, Long.toString(now - settings.maxFrameAgeMs() - 3_600_000));
             }
             default -> throw new IllegalStateException("no recipe for " + kind);
         }
@@ -432,18 +433,6 @@ final class HostileFrames {
         return b;
     }
 
-    /** The frame headers of the README's format (names kept here so the generator stands alone). */
-    static final class FrameCodecHeaders {
-        static final String CAMERA_ID = "camera-id";
-        static final String FRAME_SEQ = "frame-seq";
-        static final String CAPTURE_TS = "capture-ts";
-        static final String CONTENT_TYPE = "content-type";
-        static final String WIDTH = "width";
-        static final String HEIGHT = "height";
-
-        private FrameCodecHeaders() {}
-    }
-
     /** A record being built: key = camera id and a complete set of headers, which a kind then damages. */
     private static final class Frame {
         byte[] key;
@@ -452,9 +441,9 @@ final class HostileFrames {
 
         Frame(String camera, long seq, long captureTs) {
             key = utf8(camera);
-            header(FrameCodecHeaders.CAMERA_ID, camera);
-            header(FrameCodecHeaders.FRAME_SEQ, Long.toString(seq));
-            header(FrameCodecHeaders.CAPTURE_TS, Long.toString(captureTs));
+            header(FrameCodec.CAMERA_ID, camera);
+            header(FrameCodec.FRAME_SEQ, Long.toString(seq));
+            header(FrameCodec.CAPTURE_TS, Long.toString(captureTs));
         }
 
         void header(String name, String value) {
@@ -466,13 +455,13 @@ final class HostileFrames {
         }
 
         void contentType(String type) {
-            header(FrameCodecHeaders.CONTENT_TYPE, type);
+            header(FrameCodec.CONTENT_TYPE, type);
         }
 
         void raw(int width, int height) {
             contentType("application/x-rgb24");
-            header(FrameCodecHeaders.WIDTH, Integer.toString(width));
-            header(FrameCodecHeaders.HEIGHT, Integer.toString(height));
+            header(FrameCodec.WIDTH, Integer.toString(width));
+            header(FrameCodec.HEIGHT, Integer.toString(height));
         }
 
         void drop(String name) {
