@@ -1,0 +1,125 @@
+package org.flinkmobilenet.experiments;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * CPU time of this process, split by who spent it, and of the whole machine (so the load of other
+ * people's work during a measurement is on record next to it).
+ *
+ * <p>Groups of Java threads, by name: {@code job} = Flink task threads ("... (1/2)#0", which include
+ * the Kafka source fetchers) and the job's Kafka producers; {@code harness} = this program's cameras
+ * and label reader; {@code other} = the in-JVM broker, the MiniCluster's own services. What the
+ * process spent beyond its Java threads is the JVM itself (JIT compilers, GC).
+ */
+final class CpuMeter {
+
+    static final String HARNESS_PREFIX = "experiments-";
+    private static final Pattern FLINK_TASK = Pattern.compile(".*\\(\\d+/\\d+\\)#\\d+.*");
+
+    /** One reading; differences of two readings give the CPU spent between them. */
+    record Sample(long wallNanos, long processNanos, long jobNanos, long harnessNanos, long otherNanos,
+                  long machineBusyTicks, long machineTotalTicks) {
+
+        /** Cores used between {@code before} and this sample, per group: process, job, harness, other, jvm, machine. */
+        Usage since(Sample before) {
+            double wall = (wallNanos - before.wallNanos) / 1e9;
+            double process = (processNanos - before.processNanos) / 1e9 / wall;
+            double job = (jobNanos - before.jobNanos) / 1e9 / wall;
+            double harness = (harnessNanos - before.harnessNanos) / 1e9 / wall;
+            double other = (otherNanos - before.otherNanos) / 1e9 / wall;
+            long total = machineTotalTicks - before.machineTotalTicks;
+            double machine = total <= 0 ? Double.NaN
+                    : (double) (machineBusyTicks - before.machineBusyTicks) / total * CORES;
+            return new Usage(wall, process, job, harness, other, Math.max(0, process - job - harness - other), machine);
+        }
+    }
+
+    /** Cores (CPU seconds per second) used over {@code wallSeconds}. */
+    record Usage(double wallSeconds, double process, double job, double harness, double other, double jvm, double machine) {
+        /** Cores busy on this machine outside this process: other people's work. */
+        double outside() {
+            return Double.isNaN(machine) ? Double.NaN : Math.max(0, machine - process);
+        }
+    }
+
+    static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    /** CPU of threads that have ended, by group, so a sample does not go backwards when a thread dies. */
+    private final Map<Long, long[]> lastSeen = new HashMap<>(); // thread id -> {group, nanos}
+    private final long[] ended = new long[3];
+
+    synchronized Sample sample() {
+        long[] sums = ended.clone();
+        Map<Long, long[]> seen = new HashMap<>();
+        long[] ids = THREADS.getAllThreadIds();
+        ThreadInfo[] infos = THREADS.getThreadInfo(ids);
+        for (int i = 0; i < ids.length; i++) {
+            long nanos = THREADS.getThreadCpuTime(ids[i]);
+            if (infos[i] == null || nanos < 0) {
+                continue;
+            }
+            int group = group(infos[i].getThreadName());
+            sums[group] += nanos;
+            seen.put(ids[i], new long[] {group, nanos});
+        }
+        lastSeen.forEach((id, gv) -> {
+            if (!seen.containsKey(id)) {
+                ended[(int) gv[0]] += gv[1];
+                sums[(int) gv[0]] += gv[1];
+            }
+        });
+        lastSeen.clear();
+        lastSeen.putAll(seen);
+        long[] machine = machineTicks();
+        return new Sample(System.nanoTime(), OS.getProcessCpuTime(), sums[0], sums[1], sums[2], machine[0], machine[1]);
+    }
+
+    static int group(String threadName) {
+        if (threadName.startsWith(HARNESS_PREFIX) || threadName.contains("| " + HARNESS_PREFIX)) {
+            return 1;
+        }
+        if (FLINK_TASK.matcher(threadName).matches() || threadName.startsWith("kafka-producer-network-thread")) {
+            return 0;
+        }
+        return 2;
+    }
+
+    /** Busy and total ticks of all CPUs since boot, from the first line of /proc/stat. */
+    private static long[] machineTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0, idle = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                long v = Long.parseLong(f[i]);
+                total += v;
+                if (i == 4 || i == 5) { // idle, iowait
+                    idle += v;
+                }
+            }
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+
+    /** The first line of /proc/loadavg, or "unknown". */
+    static String loadavg() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
