@@ -52,7 +52,7 @@ fi
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 run() {
-  "$JAVA" -Xms1g -Xmx3g -XX:+UseG1GC --add-modules jdk.incubator.vector -Djava.awt.headless=true \
+  "$JAVA" -Xms1g -Xmx3g -XX:+UseG1GC --add-modules jdk.incubator.vector -Djava.awt.headless=true ${EXPERIMENTS_JAVA_OPTS:-} \
     -Dmobilenet.repo.root="$ROOT" -cp "$CP" org.flinkmobilenet.experiments.Scaling "${ARGS[@]}"
 }
 set +e

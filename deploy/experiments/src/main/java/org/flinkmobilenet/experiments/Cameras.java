@@ -25,14 +25,18 @@ final class Cameras implements AutoCloseable {
     /** Flink's default maximum parallelism, which decides the key groups. */
     static final int MAX_PARALLELISM = 128;
 
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final InJvmKafka kafka;
     private final List<String> ids = balancedIds(CAMERAS, 2);
     private final Map<String, long[]> seq = new HashMap<>();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private long next;
 
+    /**
+     * Each fill and each paced phase has a producer of its own, closed at its end: a producer keeps the
+     * buffers of its batches for reuse, which would otherwise sit in the heap readings.
+     */
     Cameras(InJvmKafka kafka) {
-        this.producer = kafka.producer(CpuMeter.HARNESS_PREFIX + "cameras");
+        this.kafka = kafka;
         ids.forEach(id -> seq.put(id, new long[1]));
     }
 
@@ -52,7 +56,7 @@ final class Cameras implements AutoCloseable {
     }
 
     /** Sends one frame of the next camera, stamped now. */
-    synchronized void send(String topic, FrameSet frames) {
+    private synchronized void send(KafkaProducer<byte[], byte[]> producer, String topic, FrameSet frames) {
         int camera = (int) (next % CAMERAS);
         String id = ids.get(camera);
         byte[] picture = frames.pictures().get((int) (next / CAMERAS % frames.pictures().size()));
@@ -75,14 +79,16 @@ final class Cameras implements AutoCloseable {
 
     /** Sends {@code count} frames as fast as the broker takes them, and waits until all are stored. */
     void fill(String topic, FrameSet frames, long count) {
-        for (long i = 0; i < count; i++) {
-            send(topic, frames);
+        try (KafkaProducer<byte[], byte[]> producer = kafka.producer(CpuMeter.HARNESS_PREFIX + "cameras-fill")) {
+            for (long i = 0; i < count; i++) {
+                send(producer, topic, frames);
+            }
+            producer.flush();
         }
-        flush();
+        checkDelivered();
     }
 
-    void flush() {
-        producer.flush();
+    void checkDelivered() {
         Exception e = failure.get();
         if (e != null) {
             throw new IllegalStateException("a camera frame was not accepted by Kafka", e);
@@ -103,20 +109,20 @@ final class Cameras implements AutoCloseable {
 
         private Pacer(String topic, FrameSet frames, double fps, double seconds) {
             thread = new Thread(() -> {
-                long start = System.nanoTime(), total = Math.round(fps * seconds);
-                while (sent.get() < total) {
-                    long due = Math.min(total, (long) ((System.nanoTime() - start) / 1e9 * fps) + 1);
-                    while (sent.get() < due) {
-                        send(topic, frames);
-                        sent.incrementAndGet();
-                    }
-                    try {
+                try (KafkaProducer<byte[], byte[]> producer = kafka.producer(CpuMeter.HARNESS_PREFIX + "cameras")) {
+                    long start = System.nanoTime(), total = Math.round(fps * seconds);
+                    while (sent.get() < total) {
+                        long due = Math.min(total, (long) ((System.nanoTime() - start) / 1e9 * fps) + 1);
+                        while (sent.get() < due) {
+                            send(producer, topic, frames);
+                            sent.incrementAndGet();
+                        }
                         Thread.sleep(1);
-                    } catch (InterruptedException e) {
-                        return;
                     }
+                    producer.flush();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                producer.flush();
             }, CpuMeter.HARNESS_PREFIX + "pacer");
         }
 
@@ -143,6 +149,6 @@ final class Cameras implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close();
+        checkDelivered();
     }
 }

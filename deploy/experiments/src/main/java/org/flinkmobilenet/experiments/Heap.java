@@ -46,4 +46,39 @@ final class Heap {
             return "n/a";
         }
     }
+
+    /**
+     * Bytes of all live objects, exactly, from the JVM's class histogram ({@code GC.class_histogram},
+     * which runs a full GC first). Unlike heap occupancy it does not depend on how the collector laid
+     * the objects out (G1's humongous regions, partly filled regions after compaction), which moved
+     * readings of the same idle job by several MB here. With {@code -Dexperiments.histograms=DIR} the
+     * whole histogram is written to DIR/{@code name}.txt as well.
+     */
+    static long liveBytes(String name) {
+        String text;
+        try {
+            text = String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()}));
+        } catch (Exception e) {
+            System.err.println("no class histogram: " + e);
+            return -1;
+        }
+        String dir = System.getProperty("experiments.histograms");
+        if (dir != null) {
+            try {
+                java.nio.file.Files.createDirectories(java.nio.file.Path.of(dir));
+                java.nio.file.Files.writeString(java.nio.file.Path.of(dir, name + ".txt"), text);
+            } catch (java.io.IOException e) {
+                System.err.println("cannot write the class histogram: " + e);
+            }
+        }
+        for (String line : text.split("\n")) {
+            if (line.startsWith("Total")) {
+                String[] f = line.trim().split("\\s+");
+                return Long.parseLong(f[f.length - 1]);
+            }
+        }
+        return -1;
+    }
 }

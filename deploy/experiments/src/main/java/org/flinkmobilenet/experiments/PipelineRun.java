@@ -44,7 +44,7 @@ final class PipelineRun {
                  CpuMeter.Usage cpu) {}
 
     record Result(double fps, long windowFrames, double windowSeconds, CpuMeter.Usage cpu, double startupMillis,
-                  List<Phase> phases, double heapBytes, long deadLetters) {}
+                  List<Phase> phases, double heapBytes, double liveBytes, long deadLetters) {}
 
     private final InJvmKafka kafka;
     private final Cameras cameras;
@@ -123,13 +123,15 @@ final class PipelineRun {
                     phases.add(phase);
                     expected += Math.round(fps * load * phaseSeconds);
                 }
-                double heap = Double.NaN;
+                double heap = Double.NaN, live = Double.NaN;
                 if (measureHeap) {
                     Thread.sleep(1000);
                     heap = Heap.usedAfterGc();
+                    live = Heap.liveBytes(point.model().key() + "-" + point.frames().format() + "-p" + point.parallelism()
+                            + "-b" + point.batch() + "-" + id);
                 }
                 reader.checkHealthy();
-                return new Result(fps, b.labels() - a.labels(), seconds, usage, startupMillis, phases, heap,
+                return new Result(fps, b.labels() - a.labels(), seconds, usage, startupMillis, phases, heap, live,
                         reader.deadLetters());
             } finally {
                 point.cluster.cancel(job);
@@ -159,6 +161,8 @@ final class PipelineRun {
         }
         CpuMeter.Sample cpuTo = cpu.sample();
         long labelsTo = reader.labels();
+        pacer.join();
+        cameras.checkDelivered();
         long sent = pacer.sent();
         produced.merge(point.frames.topic(), sent, Long::sum);
         awaitOutputs(reader, before + sent, 120_000, point, job);

@@ -13,10 +13,13 @@ final class Results {
 
     final Path dir;
     final Properties info = new Properties();
+    /** Only the attempts that count (see {@link Columns}); {@link #allEngine} and {@link #allPoints} have every one. */
     final Table engine;
     final Table engineHeap;
     final Table points;
     final Table load;
+    final Table allEngine;
+    final Table allPoints;
 
     Results(Path dir) throws IOException {
         this.dir = dir;
@@ -25,9 +28,11 @@ final class Results {
                 info.load(r);
             }
         }
-        engine = read(dir.resolve("engine.csv"), Columns.ENGINE);
+        allEngine = read(dir.resolve("engine.csv"), Columns.ENGINE);
         engineHeap = read(dir.resolve("engine-heap.csv"), Columns.ENGINE_HEAP);
-        points = read(dir.resolve("points.csv"), Columns.POINTS);
+        allPoints = read(dir.resolve("points.csv"), Columns.POINTS);
+        engine = allEngine.filtered(r -> "true".equals(r.get("counted")));
+        points = allPoints.filtered(r -> "true".equals(r.get("counted")));
         load = read(dir.resolve("load.csv"), Columns.LOAD);
     }
 

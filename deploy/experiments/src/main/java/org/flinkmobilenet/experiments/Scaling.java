@@ -150,18 +150,27 @@ public final class Scaling {
             for (String mode : EngineBaseline.MODES) {
                 for (int threads : s.threads()) {
                     for (int batch : s.batches()) {
-                        EngineBaseline.Result e = baseline.measure(model, mode, frames.get("jpeg"), framesFor(m, "raw"),
-                                threads, batch, s.engineWarmMillis(), s.engineMeasureMillis());
-                        engine.add("repeat", repeat, "model", m.key(), "mode", mode, "threads", threads, "batch", batch,
-                                "fps", e.fps(), "frames", e.frames(), "cores_process", e.cpu().process(),
-                                "cores_machine", e.cpu().machine(), "cores_outside", e.cpu().outside(),
-                                "cpu_ms_per_frame", e.cpu().process() * e.cpu().wallSeconds() / e.frames() * 1000,
-                                "decode_share", e.decodeShare(), "preprocess_share", e.preprocessShare(),
-                                "inference_share", e.inferenceShare(), "decode_ms", e.decodeMsPerFrame(),
-                                "preprocess_ms", e.preprocessMsPerFrame(), "inference_ms", e.inferenceMsPerFrame(),
-                                "loadavg", CpuMeter.loadavg().split(" ")[0]);
-                        log("engine r%d %-11s %-5s %d thread(s) b%d: %7.1f fps, %.2f cores (outside %.2f)", repeat, m.key(),
-                                mode, threads, batch, e.fps(), e.cpu().process(), e.cpu().outside());
+                        List<Map<String, String>> attempts = new ArrayList<>();
+                        for (int attempt = 1; attempt <= Columns.ATTEMPTS; attempt++) {
+                            EngineBaseline.Result e = baseline.measure(model, mode, frames.get("jpeg"), framesFor(m, "raw"),
+                                    threads, batch, s.engineWarmMillis(), s.engineMeasureMillis());
+                            attempts.add(engine.add("repeat", repeat, "attempt", attempt, "counted", false, "model", m.key(),
+                                    "mode", mode, "threads", threads, "batch", batch,
+                                    "fps", e.fps(), "frames", e.frames(), "cores_process", e.cpu().process(),
+                                    "cores_machine", e.cpu().machine(), "cores_outside", e.cpu().outside(),
+                                    "cpu_ms_per_frame", e.cpu().process() * e.cpu().wallSeconds() / e.frames() * 1000,
+                                    "decode_share", e.decodeShare(), "preprocess_share", e.preprocessShare(),
+                                    "inference_share", e.inferenceShare(), "decode_ms", e.decodeMsPerFrame(),
+                                    "preprocess_ms", e.preprocessMsPerFrame(), "inference_ms", e.inferenceMsPerFrame(),
+                                    "loadavg", CpuMeter.loadavg().split(" ")[0]));
+                            log("engine r%d %-11s %-5s %d thread(s) b%d: %7.1f fps, %.2f cores (outside %.2f)%s", repeat,
+                                    m.key(), mode, threads, batch, e.fps(), e.cpu().process(), e.cpu().outside(),
+                                    disturbed(e.cpu().outside()) ? " disturbed" : "");
+                            if (!disturbed(e.cpu().outside())) {
+                                break;
+                            }
+                        }
+                        countLeastDisturbed(attempts);
                     }
                 }
             }
@@ -172,14 +181,16 @@ public final class Scaling {
                 Classifier first = new Classifier(model, batch, 1.0f);
                 long allocated = Heap.allocatedByThisThread() - a0;
                 long h1 = Heap.usedAfterGc();
+                long l1 = Heap.liveBytes("engine-" + m.key() + "-b" + batch + "-1");
                 Classifier second = new Classifier(model, batch, 1.0f);
                 long h2 = Heap.usedAfterGc();
+                long l2 = Heap.liveBytes("engine-" + m.key() + "-b" + batch + "-2");
                 Reference.reachabilityFence(first);
                 Reference.reachabilityFence(second);
                 engineHeap.add("repeat", repeat, "model", m.key(), "batch", batch,
                         "engine_bytes", model.compiled().engineBytes(batch), "allocated_bytes", allocated,
                         "heap_first_classifier_bytes", h1 - h0,
-                        "heap_extra_classifier_bytes", h2 - h1);
+                        "heap_extra_classifier_bytes", h2 - h1, "live_extra_classifier_bytes", l2 - l1);
             }
             save();
         }
@@ -227,20 +238,36 @@ public final class Scaling {
         }
     }
 
+    /** A point of the grid, tried again while other work on the machine disturbs it (see {@link Columns}). */
     private void point(PipelineRun runner, FlinkCluster cluster, ModelCase m, String format, String setup, int batch,
                        int repeat) {
+        List<Map<String, String>> attempts = new ArrayList<>();
+        for (int attempt = 1; attempt <= Columns.ATTEMPTS; attempt++) {
+            Map<String, String> row = attempt(runner, cluster, m, format, setup, batch, repeat, attempt);
+            attempts.add(row);
+            if (row.get("error").isEmpty() && !disturbed(Table.num(row, "cores_outside"))) {
+                break;
+            }
+        }
+        countLeastDisturbed(attempts);
+    }
+
+    private Map<String, String> attempt(PipelineRun runner, FlinkCluster cluster, ModelCase m, String format, String setup,
+                                        int batch, int repeat, int attempt) {
         PipelineRun.Point point = new PipelineRun.Point(m, framesFor(m, format), cluster, Settings.parallelism(setup), batch);
         long backlog = backlog(point);
         long engineBytes = models.get(m.key()).compiled().engineBytes(batch);
-        Object[] base = {"repeat", repeat, "model", m.key(), "format", format, "setup", setup,
-                "task_managers", cluster.taskManagers, "slots_per_tm", cluster.slotsPerTaskManager,
+        Object[] base = {"repeat", repeat, "attempt", attempt, "counted", false, "model", m.key(), "format", format,
+                "setup", setup, "task_managers", cluster.taskManagers, "slots_per_tm", cluster.slotsPerTaskManager,
                 "parallelism", point.parallelism(), "batch", batch, "backlog_frames", backlog, "engine_bytes", engineBytes};
         try {
             PipelineRun.Result r = runner.run(point, backlog, List.of(s.load()), s.phaseSeconds(),
                     cluster.taskManagers == 1);
             PipelineRun.Phase ph = r.phases().get(0);
             CpuMeter.Usage u = r.cpu();
-            points.add(concat(base, "fps", r.fps(), "window_frames", r.windowFrames(), "window_s", r.windowSeconds(),
+            CpuMeter.Usage pu = ph.cpu();
+            Map<String, String> row = points.add(concat(base, "fps", r.fps(), "window_frames", r.windowFrames(),
+                    "window_s", r.windowSeconds(),
                     "cores_process", u.process(), "cores_job", u.job(), "cores_harness", u.harness(), "cores_other", u.other(),
                     "cores_jvm", u.jvm(), "cores_machine", u.machine(), "cores_outside", u.outside(),
                     "job_cpu_ms_per_frame", u.job() / r.fps() * 1000, "process_cpu_ms_per_frame", u.process() / r.fps() * 1000,
@@ -248,23 +275,44 @@ public final class Scaling {
                     "achieved_fps", ph.achievedFps(), "latency_p50_ms", ph.p50(), "latency_p99_ms", ph.p99(),
                     "job_latency_p50_ms", ph.jobP50(), "job_latency_p99_ms", ph.jobP99(),
                     "backlog_slope_fps", ph.backlogSlope(), "backlog_max", ph.backlogMax(), "backlog_grew", ph.backlogGrew(),
-                    "heap_after_gc_bytes", r.heapBytes(), "dead_letters", r.deadLetters(),
+                    "phase_cores_process", pu == null ? null : pu.process(), "phase_cores_harness", pu == null ? null : pu.harness(),
+                    "phase_cores_outside", pu == null ? null : pu.outside(),
+                    "heap_after_gc_bytes", r.heapBytes(), "heap_live_bytes", r.liveBytes(), "dead_letters", r.deadLetters(),
                     "loadavg", CpuMeter.loadavg().split(" ")[0], "error", ""));
             log("pipeline r%d %-11s %-4s %-10s b%d: %7.1f fps (%d frames in %.1f s), cpu %.2f job / %.2f process "
-                            + "(outside %.2f); at %.0f%%: p50 %.0f ms p99 %.0f ms%s", repeat, m.key(), format, point.setup(),
-                    batch, r.fps(), r.windowFrames(), r.windowSeconds(), u.job(), u.process(), u.outside(), ph.load() * 100,
-                    ph.p50(), ph.p99(), ph.backlogGrew() ? ", BACKLOG GREW" : "");
+                            + "(outside %.2f)%s; at %.0f%%: p50 %.0f ms p99 %.0f ms%s", repeat, m.key(), format, point.setup(),
+                    batch, r.fps(), r.windowFrames(), r.windowSeconds(), u.job(), u.process(), u.outside(),
+                    disturbed(u.outside()) ? " disturbed" : "", ph.load() * 100, ph.p50(), ph.p99(),
+                    ph.backlogGrew() ? ", BACKLOG GREW" : "");
+            return row;
         } catch (Exception e) {
             log("pipeline r%d %s %s %s b%d FAILED: %s", repeat, m.key(), format, point.setup(), batch, e);
             e.printStackTrace(System.out);
-            Object[] empty = new Object[0];
+            List<Object> cells = new ArrayList<>(List.of(base));
             for (String c : Columns.POINTS) {
-                if (!List.of(base).contains(c) && !c.equals("error")) {
-                    empty = concat(empty, c, null);
+                if (!cells.contains(c) && !c.equals("error")) {
+                    cells.add(c);
+                    cells.add(null);
                 }
             }
-            points.add(concat(concat(base, empty), "error", String.valueOf(e).replace('\n', ' ')));
+            cells.add("error");
+            cells.add(String.valueOf(e).replace('\n', ' '));
+            return points.add(cells.toArray());
         }
+    }
+
+    private static boolean disturbed(double outsideCores) {
+        return outsideCores > Columns.DISTURBED_CORES;
+    }
+
+    /** Marks, of the attempts at one measurement, the successful one with the least CPU used outside this process. */
+    private static void countLeastDisturbed(List<Map<String, String>> attempts) {
+        attempts.stream().filter(r -> r.getOrDefault("error", "").isEmpty() && !Double.isNaN(Table.num(r, "fps")))
+                .min(java.util.Comparator.comparingDouble(r -> {
+                    double o = Table.num(r, "cores_outside");
+                    return Double.isNaN(o) ? 0 : o;
+                }))
+                .ifPresent(r -> r.put("counted", "true"));
     }
 
     private void loadSweep(PipelineRun runner) throws Exception {
@@ -304,7 +352,7 @@ public final class Scaling {
         double engineFps = 1.25 * Table.max(engine.where(r -> r.get("model").equals(p.model().key())
                 && r.get("mode").equals(mode) && Table.num(r, "threads") == p.parallelism()), "fps");
         if (engineFps == 0) {
-            engineFps = 150.0 * p.parallelism() * (224.0 * 224) / (p.model().resolution() * p.model().resolution());
+            engineFps = 400.0 * p.parallelism() * (224.0 * 224) / (p.model().resolution() * p.model().resolution());
         }
         double window = s.windowSeconds() / (PipelineRun.WINDOW_TO - PipelineRun.WINDOW_FROM);
         long cap = (long) Math.min(20_000, 0.9 * InJvmKafka.RETENTION_BYTES_PER_PARTITION * Cameras.PARTITIONS

@@ -33,8 +33,8 @@ record Settings(Path repoRoot, Path out, String reportOnly, List<ModelCase> mode
               --setups LIST            p1,p2-1x2,p2-2x1 (default: all)
               --repeats N              repeats of every point (default 3; the grid is run N times over)
               --sections LIST          engine,pipeline,load (default: all)
-              --window-seconds S       saturation window to aim for at the engine's speed (default 4)
-              --phase-seconds S        length of each paced load phase (default 5)
+              --window-seconds S       saturation window to aim for at the engine's speed (default 3)
+              --phase-seconds S        length of each paced load phase (default 4)
               --load F                 load of the grid's latency phase, fraction of saturation (default 0.7)
               --sweep-model M          model of the latency-vs-load sweep (default v1-1.0-224)
               --sweep-format F         jpeg|raw (default jpeg)
@@ -82,8 +82,8 @@ record Settings(Path repoRoot, Path out, String reportOnly, List<ModelCase> mode
         Path out = a.containsKey("out") ? Path.of(a.get("out")).toAbsolutePath() : defaultOut;
         return new Settings(repoRoot, out, a.get("report"), models, formats, batches, setups,
                 Integer.parseInt(a.getOrDefault("repeats", quick ? "1" : "3")), sections,
-                Double.parseDouble(a.getOrDefault("window-seconds", quick ? "2" : "4")),
-                Double.parseDouble(a.getOrDefault("phase-seconds", quick ? "3" : "5")),
+                Double.parseDouble(a.getOrDefault("window-seconds", quick ? "2" : "3")),
+                Double.parseDouble(a.getOrDefault("phase-seconds", quick ? "3" : "4")),
                 Double.parseDouble(a.getOrDefault("load", "0.7")),
                 quick ? 500 : 750, quick ? 1000 : 2000,
                 ModelCase.of(a.getOrDefault("sweep-model", quick ? "v1-0.5-160" : "v1-1.0-224")), sweepFormat,

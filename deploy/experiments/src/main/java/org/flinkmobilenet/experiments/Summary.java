@@ -56,7 +56,13 @@ final class Summary {
         line("| CPU busy outside this process | during saturation windows: " + outside.show("%.2f") + " cores; "
                 + "during engine-only runs: " + outsideEngine.show("%.2f") + " cores |");
         line("| runtime | " + r.info("minutes") + " min |");
-        long failed = r.points.rows().stream().filter(x -> !x.get("error").isEmpty()).count();
+        long retried = r.allPoints.rows().size() - r.points.rows().size();
+        long engineRetried = r.allEngine.rows().size() - r.engine.rows().size();
+        line("| disturbed measurements | a measurement during which the machine outside this process used more than "
+                + Columns.DISTURBED_CORES + " cores was tried again, up to " + Columns.ATTEMPTS + " attempts; the least "
+                + "disturbed counts (column `counted`). Extra attempts: " + retried + " of the job's, " + engineRetried
+                + " of the engine's |");
+        long failed = r.allPoints.rows().stream().filter(x -> !x.get("error").isEmpty()).count();
         if (failed > 0) {
             line("| failed runs | " + failed + " (see the `error` column of points.csv) |");
         }
@@ -111,7 +117,7 @@ final class Summary {
         for (String m : r.models()) {
             for (int b : r.batches()) {
                 for (String f : r.formats()) {
-                    Spread d = heapDelta(m, f, b);
+                    Spread d = heapDelta(m, f, b, "heap_live_bytes");
                     double arena = arena(m, b);
                     if (d.present() && arena > 0) {
                         heapRatios.add(d.median() / arena);
@@ -119,7 +125,7 @@ final class Summary {
                 }
             }
         }
-        line("| heap per extra slot ≤ activation arena + 10 % (heap after GC, job idle, 2 slots minus 1 slot, "
+        line("| heap per extra slot ≤ activation arena + 10 % (live bytes, job idle, 2 slots minus 1 slot, "
                 + "over `CompiledModel.engineBytes(batch)`) | " + rangeText(heapRatios, "%.2f", 1) + " x the arena | "
                 + met(heapRatios, x -> x <= 1.10) + " |");
         line("");
@@ -279,30 +285,33 @@ final class Summary {
         line("## Heap per extra slot");
         line("");
         line("Arena = `CompiledModel.engineBytes(batch)`: one engine's activations and scratch. Engine alone: the bytes "
-                + "one `Classifier` allocates (exact, from the thread's allocation counter), and the heap after GC with a "
-                + "second one minus with one. Job: heap after GC with the job idle (backlog drained), 2 slots minus 1 slot "
-                + "on one TaskManager, paired by repeat. The weights are shared per JVM, so none of these carry them. "
-                + "Collector: " + r.info("gc") + ", region size " + r.info("g1_region_mb") + " MB: an array of half a "
-                + "region or more is humongous and takes whole regions, so an arena really occupies its size rounded up "
-                + "to regions.");
+                + "one `Classifier` allocates (exact, from the thread's allocation counter) and the live bytes a second "
+                + "one adds. Job, with the job idle (backlog drained), 2 slots minus 1 slot on one TaskManager, paired by "
+                + "repeat: live bytes (all live objects, from the JVM's class histogram after a full GC) and heap "
+                + "occupancy after GC. The weights are shared per JVM, so none of these carry them. Occupancy is what "
+                + "the collector makes of the objects: with " + r.info("gc") + " and " + r.info("g1_region_mb")
+                + " MB regions an array of half a region or more is humongous and takes whole regions, and partly "
+                + "filled regions after compaction move it by a few MB from one reading to the next.");
         line("");
-        line("| model | batch | arena MB | engine alone: allocated MB | engine alone: heap of an extra classifier MB "
-                + "| job, JPEG: extra slot MB | job, raw: extra slot MB | job / arena (JPEG, raw) |");
-        line("|---|---|---|---|---|---|---|---|");
+        line("| model | batch | arena MB | engine alone: allocated MB | engine alone: live bytes of an extra classifier MB "
+                + "| job JPEG: live MB per extra slot | job raw: live MB per extra slot | live / arena (JPEG, raw) "
+                + "| job JPEG / raw: heap occupancy MB per extra slot |");
+        line("|---|---|---|---|---|---|---|---|---|");
         for (String m : r.models()) {
             for (int b : r.batches()) {
                 double arena = arena(m, b);
                 Spread alloc = Results.spread(r.engineHeap, x -> x.get("model").equals(m) && Table.num(x, "batch") == b,
                         "allocated_bytes");
                 Spread e = Results.spread(r.engineHeap, x -> x.get("model").equals(m) && Table.num(x, "batch") == b,
-                        "heap_extra_classifier_bytes");
-                Spread dj = heapDelta(m, "jpeg", b), dr = heapDelta(m, "raw", b);
+                        "live_extra_classifier_bytes");
+                Spread lj = heapDelta(m, "jpeg", b, "heap_live_bytes"), lr = heapDelta(m, "raw", b, "heap_live_bytes");
+                Spread uj = heapDelta(m, "jpeg", b, "heap_after_gc_bytes"), ur = heapDelta(m, "raw", b, "heap_after_gc_bytes");
                 List<String> ratios = new ArrayList<>();
-                for (Spread d : List.of(dj, dr)) {
+                for (Spread d : List.of(lj, lr)) {
                     ratios.add(d.present() && arena > 0 ? fmt(d.median() / arena, "%.2f") : "–");
                 }
                 line("| " + m + " | " + b + " | " + fmt(arena / 1e6, "%.2f") + " | " + mb(alloc) + " | " + mb(e) + " | "
-                        + mb(dj) + " | " + mb(dr) + " | " + String.join(", ", ratios) + " |");
+                        + mb(lj) + " | " + mb(lr) + " | " + String.join(", ", ratios) + " | " + mb(uj) + " / " + mb(ur) + " |");
             }
         }
         line("");
@@ -389,13 +398,13 @@ final class Summary {
         return ratio(r.point(m, f, setup, b, "fps"), r.point(m, f, "p1", b, "fps")) / 2;
     }
 
-    /** Heap of 2 slots minus heap of 1 slot (one TaskManager), paired by repeat. */
-    private Spread heapDelta(String m, String f, int b) {
+    /** A heap reading of 2 slots minus the same of 1 slot (one TaskManager), paired by repeat. */
+    private Spread heapDelta(String m, String f, int b, String column) {
         List<Double> d = new ArrayList<>();
         for (int rep = 1; rep <= r.repeats(); rep++) {
             final int k = rep;
-            Spread one = Results.spread(r.points, x -> is(x, m, f, "p1", b) && Table.num(x, "repeat") == k, "heap_after_gc_bytes");
-            Spread two = Results.spread(r.points, x -> is(x, m, f, "p2-1x2", b) && Table.num(x, "repeat") == k, "heap_after_gc_bytes");
+            Spread one = Results.spread(r.points, x -> is(x, m, f, "p1", b) && Table.num(x, "repeat") == k, column);
+            Spread two = Results.spread(r.points, x -> is(x, m, f, "p2-1x2", b) && Table.num(x, "repeat") == k, column);
             if (one.present() && two.present()) {
                 d.add(two.median() - one.median());
             }

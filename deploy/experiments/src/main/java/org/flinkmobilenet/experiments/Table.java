@@ -32,7 +32,7 @@ final class Table {
     }
 
     /** Adds a row from name/value pairs; every column must be given. Numbers are formatted with a dot. */
-    synchronized void add(Object... pairs) {
+    synchronized Map<String, String> add(Object... pairs) {
         Map<String, String> row = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             row.put((String) pairs[i], format(pairs[i + 1]));
@@ -41,6 +41,7 @@ final class Table {
             throw new IllegalArgumentException("row " + row.keySet() + " does not match columns " + columns);
         }
         rows.add(row);
+        return row;
     }
 
     static String format(Object v) {
@@ -51,6 +52,13 @@ final class Table {
             return format(f.doubleValue());
         }
         return v == null ? "" : v.toString();
+    }
+
+    /** A table of the rows that satisfy {@code p} (the same row objects). */
+    Table filtered(Predicate<Map<String, String>> p) {
+        Table t = new Table(columns);
+        t.rows.addAll(where(p));
+        return t;
     }
 
     List<Map<String, String>> where(Predicate<Map<String, String>> p) {
