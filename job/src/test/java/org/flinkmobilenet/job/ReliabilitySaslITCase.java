@@ -54,9 +54,13 @@ class ReliabilitySaslITCase {
             .setConfiguration(Configuration.fromMap(Map.of("restart-strategy.type", "none"))).build());
 
     static KafkaClusterTestKit kafka;
+    /** The test kit points this JVM-wide property at the broker's JAAS file; restored for the tests after this one. */
+    static final String JAAS_PROPERTY = "java.security.auth.login.config";
+    static String jaasBefore;
 
     @BeforeAll
     static void startKafka() throws Exception {
+        jaasBefore = System.getProperty(JAAS_PROPERTY);
         kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true).setNumControllerNodes(1).setNumBrokerNodes(1)
                 .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
@@ -80,6 +84,11 @@ class ReliabilitySaslITCase {
     @AfterAll
     static void stopKafka() throws Exception {
         kafka.close();
+        if (jaasBefore == null) {
+            System.clearProperty(JAAS_PROPERTY);
+        } else {
+            System.setProperty(JAAS_PROPERTY, jaasBefore);
+        }
     }
 
     /** The test's own clients: the super user the test kit creates. */
