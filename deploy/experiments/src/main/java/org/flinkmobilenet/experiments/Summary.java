@@ -23,6 +23,7 @@ final class Summary {
         throughput();
         efficiency();
         overhead();
+        cpuOverhead();
         jpeg();
         latency();
         loadSweep();
@@ -195,6 +196,35 @@ final class Summary {
                     line("| " + m + " | " + b + " | " + p + " | " + inf.show("%.1f") + " | " + eraw.show("%.1f") + " | "
                             + jraw.show("%.1f") + " | " + pct(overhead(jraw, inf)) + " | " + pct(overhead(jraw, eraw)) + " | "
                             + ejpeg.show("%.1f") + " | " + jjpeg.show("%.1f") + " | " + pct(overhead(jjpeg, ejpeg)) + " |");
+                }
+            }
+        }
+        line("");
+    }
+
+    /** The same cost as CPU time per frame, which does not depend on who else shares the two cores. */
+    private void cpuOverhead() {
+        line("The same in CPU time per frame, which does not depend on what else shares the two cores: the engine alone "
+                + "(process CPU / frames; its threads are all the process does), the job's threads (Flink tasks, Kafka "
+                + "source fetchers, the sinks' producers), and the whole process (adds the in-JVM broker, the label "
+                + "reader, JIT and GC). Best batch of the job at each parallelism.");
+        line("");
+        line("| model | frames | slots | batch | engine CPU ms/frame | job CPU ms/frame | job over engine | process CPU ms/frame "
+                + "| process over engine |");
+        line("|---|---|---|---|---|---|---|---|---|");
+        for (String m : r.models()) {
+            for (String f : r.formats()) {
+                for (String setup : List.of("p1", "p2-1x2")) {
+                    int b = Report.bestBatch(r, m, f, setup);
+                    Spread e = r.engine(m, f, Settings.parallelism(setup), b, "cpu_ms_per_frame");
+                    Spread j = r.point(m, f, setup, b, "job_cpu_ms_per_frame");
+                    Spread p = r.point(m, f, setup, b, "process_cpu_ms_per_frame");
+                    if (!j.present()) {
+                        continue;
+                    }
+                    line("| " + m + " | " + f + " | " + Settings.parallelism(setup) + " | " + b + " | " + e.show("%.2f") + " | "
+                            + j.show("%.2f") + " | " + pct(ratio(j, e) - 1) + " | " + p.show("%.2f") + " | "
+                            + pct(ratio(p, e) - 1) + " |");
                 }
             }
         }
