@@ -15,6 +15,8 @@ public final class Preprocessor {
     private final float crop;
     private final float[] mean; // (3)
     private final float[] invStd; // (3)
+    /** The normalised value of every byte per channel: (c * 256 + byte), for pictures already at the model's size. */
+    private final float[] normalised = new float[3 * 256];
 
     // Lookup tables for the last source size seen: source index and weight of each output row/column.
     private int tableW = -1, tableH = -1;
@@ -37,10 +39,37 @@ public final class Preprocessor {
         for (int c = 0; c < 3; c++) {
             invStd[c] = 1f / std[c];
         }
+        for (int c = 0; c < 3; c++) {
+            for (int b = 0; b < 256; b++) {
+                normalised[c * 256 + b] = (b - mean[c]) * invStd[c];
+            }
+        }
     }
 
     /** Writes the (outH, outW, 3) input for {@code image} into {@code dst} at {@code offset}. */
     public void fill(RgbImage image, float[] dst, int offset) {
+        if (crop == 1f && image.width() == outW && image.height() == outH) {
+            // Raw frames sent at the model's size: resizing is the identity (every weight 0), so this gives
+            // the same floats as the general path, a table lookup per byte instead of the arithmetic.
+            normaliseOnly(image.rgb(), dst, offset);
+        } else {
+            resample(image, dst, offset);
+        }
+    }
+
+    private void normaliseOnly(byte[] src, float[] dst, int offset) {
+        float[] table = normalised;
+        int o = offset;
+        for (int i = 0; i + 2 < src.length; i += 3) {
+            dst[o] = table[src[i] & 0xff];
+            dst[o + 1] = table[256 + (src[i + 1] & 0xff)];
+            dst[o + 2] = table[512 + (src[i + 2] & 0xff)];
+            o += 3;
+        }
+    }
+
+    /** The general path: crop, bilinear resize, normalise. Package-private so tests can compare it with the fast path. */
+    void resample(RgbImage image, float[] dst, int offset) {
         prepareTables(image.width(), image.height());
         byte[] src = image.rgb();
         int rowBytes = image.width() * 3;

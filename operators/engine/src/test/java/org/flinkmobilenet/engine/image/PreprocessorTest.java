@@ -70,4 +70,26 @@ class PreprocessorTest {
         assertEquals(-1f, out[17]);
         assertEquals(100f, out[5 + 2]);
     }
+
+    @Test
+    void sameSizeFastPathGivesTheResamplingPathsFloatsExactly() {
+        // Every byte value in every channel, with the ImageNet mean/std normalisation (not exactly representable).
+        java.util.Random random = new java.util.Random(7);
+        for (InputNormalization norm : new InputNormalization[] {InputNormalization.MINUS_ONE_TO_ONE,
+                InputNormalization.parse("imagenet")}) {
+            RgbImage image = gradient(16, 16);
+            random.nextBytes(image.rgb());
+            for (int b = 0; b < 256; b++) {
+                image.rgb()[b * 3] = (byte) b;
+                image.rgb()[b * 3 + 1] = (byte) b;
+                image.rgb()[b * 3 + 2] = (byte) b;
+            }
+            Preprocessor p = new Preprocessor(16, 16, 1f, norm);
+            float[] fast = new float[5 + 16 * 16 * 3];
+            float[] general = new float[5 + 16 * 16 * 3];
+            p.fill(image, fast, 5);
+            p.resample(image, general, 5);
+            assertArrayEquals(general, fast, 0f, "normalisation " + norm);
+        }
+    }
 }
