@@ -2,7 +2,7 @@
 # The whole system on this machine, from Maven Central jars alone: a Kafka broker, a Flink session
 # cluster (one JobManager, two TaskManagers), the job submitted with Flink's own `flink run` front end,
 # simulated cameras, and the labels printed as they arrive. Ends with a summary whose last line
-# (stdout) is one JSON object, then stops every process it started, by PID. See deploy/README-deploy.md.
+# (stdout) is one JSON object, then stops every process it started, by PID. See the README, section "Running it for real".
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -6,7 +6,7 @@
 # three topics: every frame the cameras got into Kafka must have a label (at-least-once: at least one;
 # exactly-once: exactly one, as a read_committed consumer sees them) or a dead letter; and the time to
 # recover from each fault is measured from the labels themselves and from the job's state.
-# See deploy/reliability/README-reliability.md. The last line on stdout is one JSON object.
+# See the README, section "Reliability". The last line on stdout is one JSON object.
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
