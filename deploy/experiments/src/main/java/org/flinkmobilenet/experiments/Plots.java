@@ -104,7 +104,7 @@ final class Plots {
         NumberAxis x = new NumberAxis("parallelism (slots, on 2 cores)");
         x.setTickUnit(new NumberTickUnit(1));
         x.setRange(0.8, 2.2);
-        LogAxis y = new LogAxis("frames/s (log scale)");
+        LogAxis y = logAxis("frames/s (log scale)");
         String file = "fps_vs_parallelism_" + format + ".png";
         save(r.dir.resolve(file), (format.equals("jpeg") ? "640x480 JPEG" : "raw RGB") + ": frames/s by parallelism",
                 data, strokes, x, y, true, true);
@@ -127,8 +127,8 @@ final class Plots {
             data.addSeries(s);
             strokes.add(SOLID);
         }
-        LogAxis x = new LogAxis("offered load (frames/s, log scale)");
-        LogAxis y = new LogAxis("camera-to-label latency, ms (log scale)");
+        LogAxis x = logAxis("offered load (frames/s, log scale)");
+        LogAxis y = logAxis("camera-to-label latency, ms (log scale)");
         String file = "latency_at_grid_load.png";
         save(r.dir.resolve(file), "Latency of every grid point at " + Math.round(100 * Table.num(r.points.rows().get(0), "load"))
                 + " % of its saturation", data, strokes, x, y, false, false);
@@ -155,7 +155,7 @@ final class Plots {
         }
         Map<String, String> first = r.load.rows().get(0);
         NumberAxis x = new NumberAxis("offered load (frames/s); the job's saturation is the 100 % point");
-        LogAxis y = new LogAxis("camera-to-label latency, ms (log scale)");
+        LogAxis y = logAxis("camera-to-label latency, ms (log scale)");
         String file = "latency_vs_load.png";
         save(r.dir.resolve(file), first.get("model") + ", " + first.get("format") + ", 2 slots: latency against load",
                 data, strokes, x, y, true, true);
@@ -198,5 +198,13 @@ final class Plots {
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 560);
+    }
+
+    /** A log axis whose ticks read as plain numbers (120, 250) instead of powers of ten (10^2.08). */
+    private static LogAxis logAxis(String label) {
+        LogAxis axis = new LogAxis(label);
+        axis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.#"));
+        axis.setSmallestValue(0.1);
+        return axis;
     }
 }
