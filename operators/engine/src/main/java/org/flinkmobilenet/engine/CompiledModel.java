@@ -133,7 +133,7 @@ public final class CompiledModel {
 
     /** Bytes one engine allocates for batches of up to {@code maxBatch} frames (arena and scratch). */
     public long engineBytes(int maxBatch) {
-        return 4L * (arenaFloats(maxBatch) + scratchFloats() + 2 * Kernel.SLACK);
+        return 4L * (Engine.LEAD + arenaFloats(maxBatch) + scratchFloats() + 2 * Kernel.SLACK);
     }
 
     public Engine newEngine(int maxBatch) {

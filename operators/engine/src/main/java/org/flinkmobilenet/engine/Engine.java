@@ -20,11 +20,32 @@ public final class Engine {
     private final int inputSize;
     private final int outputSize;
 
+    /**
+     * Floats left unused at the start of the arena so that values start on a 64-byte boundary (the
+     * planned offsets and MobileNet's activation sizes are multiples of 16 floats). G1 puts an array of
+     * half a region or more, which any real model's arena is, at the start of a region, so its elements
+     * begin one array header (16 bytes with compressed class pointers) past a 64-byte boundary, and
+     * every 512-bit load of an activation then spans two cache lines. Aligned, the depthwise layers
+     * of v1 1.0/224 took 21-27 % less time (same-run comparisons). With other collectors the arena's
+     * address is not known; the lead then costs nothing but these few floats.
+     */
+    static final int LEAD = leadFloats();
+
+    private static int leadFloats() {
+        int header = 16;
+        try {
+            header = Class.forName("sun.misc.Unsafe").getField("ARRAY_FLOAT_BASE_OFFSET").getInt(null);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // keep the usual header size
+        }
+        return Math.floorMod(-header, 64) / Float.BYTES;
+    }
+
     Engine(CompiledModel model, int maxBatch) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
         }
-        long floats = model.arenaFloats(maxBatch) + Kernel.SLACK;
+        long floats = LEAD + model.arenaFloats(maxBatch) + Kernel.SLACK;
         if (floats > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("arena of " + floats + " floats is too large; lower the batch size");
         }
@@ -35,7 +56,7 @@ public final class Engine {
         Graph g = model.graph();
         this.base = new int[g.values().size()];
         for (int v = 0; v < base.length; v++) {
-            base[v] = model.memoryPlan().offset(v) * maxBatch;
+            base[v] = LEAD + model.memoryPlan().offset(v) * maxBatch;
         }
         this.steps = model.layers().stream().map(l -> l.kernel().step()).toArray(Step[]::new);
         this.inputSize = g.inputShape().size();

@@ -36,7 +36,7 @@ public final class KernelTour {
             run(k.fullyConnected(new FullyConnected("fc", 0, 1, 7, cout, random(r, 7 * cout), random(r, cout), Activation.NONE)),
                     7, cout);
         }
-        for (int c : new int[] {v, v + 3, v / 2}) {
+        for (int c : new int[] {v, v + 3, v / 2, Depthwise3x3.PIXEL_MAJOR_BLOCKS * v}) {
             for (int stride : new int[] {1, 2}) {
                 ConvGeometry g = ConvGeometry.of(9, 11, 3, 3, stride, stride, Padding.SAME);
                 run(k.depthwiseConv2d(new DepthwiseConv2d("dw", 0, 1, g, c, random(r, 9 * c), random(r, c), Activation.RELU6)),

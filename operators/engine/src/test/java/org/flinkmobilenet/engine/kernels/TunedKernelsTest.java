@@ -162,6 +162,15 @@ class TunedKernelsTest {
                 }
             }
         }
+        // Depthwise3x3.PIXEL_MAJOR_BLOCKS full channel blocks or more take the pixel-major path
+        for (int stride : new int[] {1, 2}) {
+            for (int c : new int[] {Depthwise3x3.PIXEL_MAJOR_BLOCKS * V, (Depthwise3x3.PIXEL_MAJOR_BLOCKS + 3) * V}) {
+                for (int[] hw : spatial) {
+                    cases.add(Arguments.of(hw[0], hw[1], c, stride, seed % 3 == 0 ? Padding.VALID : Padding.SAME,
+                            (int) (seed % 2) * 2 + 1, seed++));
+                }
+            }
+        }
         return cases.stream().filter(a -> !(((Padding) a.get()[4]) == Padding.VALID
                 && (((int) a.get()[0]) < 3 || ((int) a.get()[1]) < 3)));
     }
@@ -219,7 +228,8 @@ class TunedKernelsTest {
         List<Arguments> cases = new ArrayList<>();
         long seed = 5000;
         for (int[] s : new int[][] {{15, 17, V + 3, 1, 2 * V + 1}, {7, 7, 4 * V, 1, 4 * V}, {8, 8, 2 * V, 2, 3},
-                {9, 5, 3, 2, 4 * V + 5}, {1, 1, V, 1, V}, {112 / 4, 112 / 4, V, 2, 2 * V}, {40, 3, V + 1, 1, V - 1}}) {
+                {9, 5, 3, 2, 4 * V + 5}, {1, 1, V, 1, V}, {112 / 4, 112 / 4, V, 2, 2 * V}, {40, 3, V + 1, 1, V - 1},
+                {14, 14, Depthwise3x3.PIXEL_MAJOR_BLOCKS * V, 1, 2 * V + 1}, {15, 13, Depthwise3x3.PIXEL_MAJOR_BLOCKS * V, 2, V}}) {
             cases.add(Arguments.of(s[0], s[1], s[2], s[3], seed % 2 == 0 ? Padding.SAME : Padding.VALID, s[4], seed++));
         }
         return cases.stream().filter(a -> !(((Padding) a.get()[4]) == Padding.VALID
