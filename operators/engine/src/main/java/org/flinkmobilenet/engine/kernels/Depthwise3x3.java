@@ -18,7 +18,7 @@ import org.flinkmobilenet.engine.graph.ConvGeometry;
  * while the row is swept; stride 1 computes four outputs per step (their windows share loads),
  * stride 2 two. With many channels (at least {@link #PIXEL_MAJOR_BLOCKS} full blocks) the steps go
  * pixel-major instead: each step covers every channel block in turn, reloading the taps, so the loads
- * follow memory order. Each output sums rows 0-1 and row 2 in two chains, halving the dependency chain. A
+ * follow memory order; the edge pixels likewise. Each output sums rows 0-1 and row 2 in two chains, halving the dependency chain. A
  * last partial channel block reads whole vectors (arenas and scratch carry slack) and merges only its
  * real channels into the output.
  */
@@ -119,6 +119,11 @@ final class Depthwise3x3 {
                 int left = ox * s - g.padLeft(); // the window's first input column, outside the image
                 int kxFrom = Math.max(0, -left), kxTo = Math.min(2, g.inW() - 1 - left);
                 int at = left * channels + shift; // undoes the shift built into p0..p2
+                if (pixelMajor && kxTo == kxFrom + 1) {
+                    pixelsEdge2(a0, p0 + at, a1, p1 + at, a2, p2 + at, channels, kxFrom, out, o + ox * channels, w, bias,
+                            lo, hi);
+                    continue;
+                }
                 for (int c0 = 0; c0 < channels; c0 += V) {
                     edge(a0, p0 + at + c0, a1, p1 + at + c0, a2, p2 + at + c0, channels, kxFrom, kxTo,
                             out, o + ox * channels + c0, w, bias, c0, lo, hi);
@@ -617,5 +622,24 @@ final class Depthwise3x3 {
             }
         }
         return ox;
+    }
+
+    /**
+     * Pixel-major rows: an edge pixel whose window keeps two columns, kx and kx + 1, for every channel
+     * block, in {@link #edge}'s order of operations.
+     */
+    private static void pixelsEdge2(float[] a0, int r0, float[] a1, int r1, float[] a2, int r2, int channels, int kx,
+                                    float[] out, int o, float[] w, float[] bias, float lo, float hi) {
+        int col = kx * channels, col1 = col + channels;
+        for (int c0 = 0, wb = kx * V; c0 < channels; c0 += V, wb += 9 * V) {
+            FloatVector acc = FloatVector.fromArray(S, bias, c0);
+            acc = FloatVector.fromArray(S, a0, r0 + col + c0).fma(FloatVector.fromArray(S, w, wb), acc);
+            acc = FloatVector.fromArray(S, a1, r1 + col + c0).fma(FloatVector.fromArray(S, w, wb + 3 * V), acc);
+            acc = FloatVector.fromArray(S, a2, r2 + col + c0).fma(FloatVector.fromArray(S, w, wb + 6 * V), acc);
+            acc = FloatVector.fromArray(S, a0, r0 + col1 + c0).fma(FloatVector.fromArray(S, w, wb + V), acc);
+            acc = FloatVector.fromArray(S, a1, r1 + col1 + c0).fma(FloatVector.fromArray(S, w, wb + 4 * V), acc);
+            acc = FloatVector.fromArray(S, a2, r2 + col1 + c0).fma(FloatVector.fromArray(S, w, wb + 7 * V), acc);
+            acc.max(lo).min(hi).intoArray(out, o + c0);
+        }
     }
 }
