@@ -21,13 +21,19 @@ class SteadyStateTest {
         return THREADS.getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
-    @Test
-    void runningFramesAllocatesNothing() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "depthwise+pointwise fused: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void runningFramesAllocatesNothing(boolean fuse) throws Exception {
         // v2 has residual adds and a partial last vector (1001 classes): every kind of tuned kernel
         for (String file : new String[] {"mobilenet_v2/mobilenet_v2_1.0_224_quant.tflite",
                                          "mobilenet_v1/mobilenet_v1_0.75_192_quant.tflite"}) {
-            MobileNetModel model = Models.load(TestData.model(file).toString(), null);
+            String spec = TestData.model(file).toString();
+            var graph = ModelFiles.load(spec);
+            var labels = ModelFiles.labels(graph, null);
+            MobileNetModel model = new MobileNetModel(spec, CompiledModel.compile(graph, KernelSelector.vector(), fuse),
+                    labels.labels(), labels.source());
             assertSame(KernelSelector.vector(), model.compiled().kernels());
+            assertEquals(fuse, model.compiled().layers().stream().anyMatch(l -> l.kernel().name().endsWith("+gemm")));
             Classifier c = new Classifier(model, 4, 0.875f);
             RgbImage photo = TestData.photo("coral_cat.bmp");
             WarmUp.Report warm = c.warmUp(60_000);
