@@ -171,6 +171,14 @@ class TunedKernelsTest {
                 }
             }
         }
+        // stride 1 computes two output rows at a time: odd and even heights, both paths, a partial last block
+        for (int c : new int[] {V, 2 * V + 5, Depthwise3x3.PIXEL_MAJOR_BLOCKS * V}) {
+            for (int[] hw : new int[][] {{5, 9}, {6, 10}, {11, 4}}) {
+                for (Padding padding : Padding.values()) {
+                    cases.add(Arguments.of(hw[0], hw[1], c, 1, padding, (int) (seed % 2) * 2 + 1, seed++));
+                }
+            }
+        }
         return cases.stream().filter(a -> !(((Padding) a.get()[4]) == Padding.VALID
                 && (((int) a.get()[0]) < 3 || ((int) a.get()[1]) < 3)));
     }
@@ -229,7 +237,8 @@ class TunedKernelsTest {
         long seed = 5000;
         for (int[] s : new int[][] {{15, 17, V + 3, 1, 2 * V + 1}, {7, 7, 4 * V, 1, 4 * V}, {8, 8, 2 * V, 2, 3},
                 {9, 5, 3, 2, 4 * V + 5}, {1, 1, V, 1, V}, {112 / 4, 112 / 4, V, 2, 2 * V}, {40, 3, V + 1, 1, V - 1},
-                {14, 14, Depthwise3x3.PIXEL_MAJOR_BLOCKS * V, 1, 2 * V + 1}, {15, 13, Depthwise3x3.PIXEL_MAJOR_BLOCKS * V, 2, V}}) {
+                {14, 14, Depthwise3x3.PIXEL_MAJOR_BLOCKS * V, 1, 2 * V + 1}, {15, 13, Depthwise3x3.PIXEL_MAJOR_BLOCKS * V, 2, V},
+                {11, 9, Depthwise3x3.PIXEL_MAJOR_BLOCKS * V, 1, V}, {13, 6, 2 * V + 3, 1, V}}) {
             cases.add(Arguments.of(s[0], s[1], s[2], s[3], seed % 2 == 0 ? Padding.SAME : Padding.VALID, s[4], seed++));
         }
         return cases.stream().filter(a -> !(((Padding) a.get()[4]) == Padding.VALID
