@@ -3,15 +3,23 @@ package org.flinkmobilenet.experiments;
 import java.util.List;
 
 /**
- * The columns of the CSV files a run writes (documented in README-experiments.md). {@code attempt} and
+ * The columns of the CSV files a run writes (documented in the README). {@code attempt} and
  * {@code counted}: a measurement during which other work on the machine used more than
- * {@link #DISTURBED_CORES} cores is tried again (at most {@link #ATTEMPTS} times); every attempt is
- * kept, and the one with the least CPU used outside this process is the one that counts.
+ * {@link #DISTURBED_CORES} cores, or (for the job) the JIT compilers more than {@link #JIT_DISTURBED_CORES}
+ * cores, is tried again (at most {@link #ATTEMPTS} times); every attempt is kept, and the one least
+ * disturbed (CPU outside this process plus JIT) is the one that counts.
  */
 final class Columns {
 
     static final double DISTURBED_CORES = 0.3;
     static final int ATTEMPTS = 3;
+
+    /** JIT compiler cores above which a job measurement counts as disturbed: it is compiling, not warm. */
+    static final double JIT_DISTURBED_CORES = 0.1;
+
+    /** The job's warm-up goes on until one of its runs sees at most this much JIT (or {@link #WARM_UP_RUNS} runs). */
+    static final double JIT_QUIET_CORES = 0.05;
+    static final int WARM_UP_RUNS = 16;
 
     private Columns() {}
 
@@ -24,7 +32,7 @@ final class Columns {
 
     static final List<String> POINTS = List.of("repeat", "attempt", "counted", "model", "format", "setup", "task_managers", "slots_per_tm",
             "parallelism", "batch", "backlog_frames", "fps", "window_frames", "window_s", "cores_process", "cores_job",
-            "cores_harness", "cores_other", "cores_jvm", "cores_machine", "cores_outside", "job_cpu_ms_per_frame",
+            "cores_harness", "cores_other", "cores_jvm", "cores_jit", "cores_machine", "cores_outside", "job_cpu_ms_per_frame",
             "process_cpu_ms_per_frame", "startup_ms", "load", "offered_fps", "achieved_fps", "latency_p50_ms",
             "latency_p99_ms", "job_latency_p50_ms", "job_latency_p99_ms", "backlog_slope_fps", "backlog_max",
             "backlog_grew", "phase_cores_process", "phase_cores_harness", "phase_cores_outside", "heap_after_gc_bytes", "heap_live_bytes",

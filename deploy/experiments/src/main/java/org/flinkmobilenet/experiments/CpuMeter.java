@@ -26,7 +26,7 @@ final class CpuMeter {
 
     /** One reading; differences of two readings give the CPU spent between them. */
     record Sample(long wallNanos, long processNanos, long jobNanos, long harnessNanos, long otherNanos,
-                  long machineBusyTicks, long machineTotalTicks) {
+                  long compileMillis, long machineBusyTicks, long machineTotalTicks) {
 
         /** Cores used between {@code before} and this sample, per group: process, job, harness, other, jvm, machine. */
         Usage since(Sample before) {
@@ -35,15 +35,21 @@ final class CpuMeter {
             double job = (jobNanos - before.jobNanos) / 1e9 / wall;
             double harness = (harnessNanos - before.harnessNanos) / 1e9 / wall;
             double other = (otherNanos - before.otherNanos) / 1e9 / wall;
+            double jit = compileMillis < 0 ? Double.NaN : (compileMillis - before.compileMillis) / 1e3 / wall;
             long total = machineTotalTicks - before.machineTotalTicks;
             double machine = total <= 0 ? Double.NaN
                     : (double) (machineBusyTicks - before.machineBusyTicks) / total * CORES;
-            return new Usage(wall, process, job, harness, other, Math.max(0, process - job - harness - other), machine);
+            return new Usage(wall, process, job, harness, other, Math.max(0, process - job - harness - other), jit, machine);
         }
     }
 
-    /** Cores (CPU seconds per second) used over {@code wallSeconds}. */
-    record Usage(double wallSeconds, double process, double job, double harness, double other, double jvm, double machine) {
+    /**
+     * Cores (CPU seconds per second) used over {@code wallSeconds}. {@code jvm} is what the process spent
+     * beyond its Java threads (JIT compilers and GC); {@code jit} is the JIT compilers' share of it, from
+     * the JVM's accumulated compilation time (a compiler thread is busy while it compiles).
+     */
+    record Usage(double wallSeconds, double process, double job, double harness, double other, double jvm, double jit,
+                 double machine) {
         /** Cores busy on this machine outside this process: other people's work. */
         double outside() {
             return Double.isNaN(machine) ? Double.NaN : Math.max(0, machine - process);
@@ -83,7 +89,14 @@ final class CpuMeter {
         lastSeen.clear();
         lastSeen.putAll(seen);
         long[] machine = machineTicks();
-        return new Sample(System.nanoTime(), OS.getProcessCpuTime(), sums[0], sums[1], sums[2], machine[0], machine[1]);
+        return new Sample(System.nanoTime(), OS.getProcessCpuTime(), sums[0], sums[1], sums[2], compileMillis(), machine[0],
+                machine[1]);
+    }
+
+    /** Milliseconds the JIT compilers have spent since the JVM started, or -1 if the JVM does not say. */
+    static long compileMillis() {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     static int group(String threadName) {

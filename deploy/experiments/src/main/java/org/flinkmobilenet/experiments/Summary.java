@@ -60,9 +60,15 @@ final class Summary {
         long retried = r.allPoints.rows().size() - r.points.rows().size();
         long engineRetried = r.allEngine.rows().size() - r.engine.rows().size();
         line("| disturbed measurements | a measurement during which the machine outside this process used more than "
-                + Columns.DISTURBED_CORES + " cores was tried again, up to " + Columns.ATTEMPTS + " attempts; the least "
+                + Columns.DISTURBED_CORES + " cores, or (the job's) the JIT compilers more than " + Columns.JIT_DISTURBED_CORES
+                + " cores, was tried again, up to " + Columns.ATTEMPTS + " attempts; the least "
                 + "disturbed counts (column `counted`). Extra attempts: " + retried + " of the job's, " + engineRetried
                 + " of the engine's |");
+        if (r.points.rows().stream().anyMatch(x -> x.containsKey("cores_jit"))) {
+            Spread jit = Results.spread(r.points, x -> x.get("error").isEmpty(), "cores_jit");
+            line("| JIT during the job's windows | " + jit.show("%.2f") + " cores (the warm-up runs the job until a run "
+                    + "sees at most " + Columns.JIT_QUIET_CORES + " cores of JIT, at most " + Columns.WARM_UP_RUNS + " runs) |");
+        }
         long failed = r.allPoints.rows().stream().filter(x -> !x.get("error").isEmpty()).count();
         if (failed > 0) {
             line("| failed runs | " + failed + " (see the `error` column of points.csv) |");

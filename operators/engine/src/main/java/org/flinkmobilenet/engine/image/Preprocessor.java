@@ -15,8 +15,6 @@ public final class Preprocessor {
     private final float crop;
     private final float[] mean; // (3)
     private final float[] invStd; // (3)
-    /** The normalised value of every byte per channel: (c * 256 + byte), for pictures already at the model's size. */
-    private final float[] normalised = new float[3 * 256];
 
     // Lookup tables for the last source size seen: source index and weight of each output row/column.
     private int tableW = -1, tableH = -1;
@@ -39,18 +37,13 @@ public final class Preprocessor {
         for (int c = 0; c < 3; c++) {
             invStd[c] = 1f / std[c];
         }
-        for (int c = 0; c < 3; c++) {
-            for (int b = 0; b < 256; b++) {
-                normalised[c * 256 + b] = (b - mean[c]) * invStd[c];
-            }
-        }
     }
 
     /** Writes the (outH, outW, 3) input for {@code image} into {@code dst} at {@code offset}. */
     public void fill(RgbImage image, float[] dst, int offset) {
         if (crop == 1f && image.width() == outW && image.height() == outH) {
             // Raw frames sent at the model's size: resizing is the identity (every weight 0), so this gives
-            // the same floats as the general path, a table lookup per byte instead of the arithmetic.
+            // the same floats as the general path, the normalisation alone.
             normaliseOnly(image.rgb(), dst, offset);
         } else {
             resample(image, dst, offset);
@@ -58,13 +51,12 @@ public final class Preprocessor {
     }
 
     private void normaliseOnly(byte[] src, float[] dst, int offset) {
-        float[] table = normalised;
-        int o = offset;
-        for (int i = 0; i + 2 < src.length; i += 3) {
-            dst[o] = table[src[i] & 0xff];
-            dst[o + 1] = table[256 + (src[i + 1] & 0xff)];
-            dst[o + 2] = table[512 + (src[i + 2] & 0xff)];
-            o += 3;
+        // The general path's arithmetic with every resize weight 0: (byte - mean) * (1 / std), rounded the same.
+        float m0 = mean[0], m1 = mean[1], m2 = mean[2], s0 = invStd[0], s1 = invStd[1], s2 = invStd[2];
+        for (int i = 0, o = offset; i + 2 < src.length; i += 3, o += 3) {
+            dst[o] = ((src[i] & 0xff) - m0) * s0;
+            dst[o + 1] = ((src[i + 1] & 0xff) - m1) * s1;
+            dst[o + 2] = ((src[i + 2] & 0xff) - m2) * s2;
         }
     }
 
