@@ -258,8 +258,7 @@ public final class Scaling {
         for (int attempt = 1; attempt <= Columns.ATTEMPTS; attempt++) {
             Map<String, String> row = attempt(runner, cluster, m, format, setup, batch, repeat, attempt);
             attempts.add(row);
-            if (row.get("error").isEmpty() && !disturbed(Table.num(row, "cores_outside"))
-                    && !(Table.num(row, "cores_jit") > Columns.JIT_DISTURBED_CORES)) {
+            if (row.get("error").isEmpty() && !disturbed(Table.num(row, "cores_outside"), Table.num(row, "cores_jit"))) {
                 break;
             }
         }
@@ -296,7 +295,7 @@ public final class Scaling {
             log("pipeline r%d %-11s %-4s %-10s b%d: %7.1f fps (%d frames in %.1f s), cpu %.2f job / %.2f process "
                             + "(outside %.2f, JIT %.2f)%s; at %.0f%%: p50 %.0f ms p99 %.0f ms%s", repeat, m.key(), format,
                     point.setup(), batch, r.fps(), r.windowFrames(), r.windowSeconds(), u.job(), u.process(), u.outside(),
-                    u.jit(), disturbed(u.outside()) || u.jit() > Columns.JIT_DISTURBED_CORES ? " disturbed" : "", ph.load() * 100, ph.p50(), ph.p99(),
+                    u.jit(), disturbed(u.outside(), u.jit()) ? " disturbed" : "", ph.load() * 100, ph.p50(), ph.p99(),
                     ph.backlogGrew() ? ", BACKLOG GREW" : "");
             return row;
         } catch (Exception e) {
@@ -319,6 +318,11 @@ public final class Scaling {
         return outsideCores > Columns.DISTURBED_CORES;
     }
 
+    /** A job measurement: disturbed by other work on the machine, or taken while the JIT was still compiling. */
+    private static boolean disturbed(double outsideCores, double jitCores) {
+        return disturbed(outsideCores) || jitCores > Columns.JIT_DISTURBED_CORES;
+    }
+
     /**
      * Marks, of the attempts at one measurement, the successful one least disturbed: the least CPU used outside
      * this process plus, where measured (the job's points), by the JIT compilers.
@@ -326,7 +330,7 @@ public final class Scaling {
     private static void countLeastDisturbed(List<Map<String, String>> attempts) {
         attempts.stream().filter(r -> r.getOrDefault("error", "").isEmpty() && !Double.isNaN(Table.num(r, "fps")))
                 .min(java.util.Comparator.comparingDouble(r -> {
-                    double o = Table.num(r, "cores_outside"), j = r.containsKey("cores_jit") ? Table.num(r, "cores_jit") : 0;
+                    double o = Table.num(r, "cores_outside"), j = Table.num(r, "cores_jit"); // NaN where not measured
                     return (Double.isNaN(o) ? 0 : o) + (Double.isNaN(j) ? 0 : j);
                 }))
                 .ifPresent(r -> r.put("counted", "true"));
