@@ -27,9 +27,9 @@ public final class KernelTour {
                 run(k.conv2d(new Conv2d("pw", 0, 1, g, 5, cout, random(r, 5 * cout), random(r, cout), Activation.RELU6)),
                         rows * 5, rows * cout);
             }
-            ConvGeometry first = ConvGeometry.of(15, 15, 3, 3, 2, 2, Padding.SAME);
+            ConvGeometry first = ConvGeometry.of(23, 23, 3, 3, 2, 2, Padding.SAME); // rows wide enough for 8-pixel tiles
             run(k.conv2d(new Conv2d("conv", 0, 1, first, 3, cout, random(r, 27 * cout), random(r, cout), Activation.RELU6)),
-                    15 * 15 * 3, 8 * 8 * cout);
+                    23 * 23 * 3, 12 * 12 * cout);
             ConvGeometry deep = ConvGeometry.of(5, 5, 3, 3, 1, 1, Padding.SAME);
             run(k.conv2d(new Conv2d("conv", 0, 1, deep, 9, cout, random(r, 81 * cout), random(r, cout), Activation.NONE)),
                     5 * 5 * 9, 5 * 5 * cout);
