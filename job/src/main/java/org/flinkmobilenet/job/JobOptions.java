@@ -22,7 +22,7 @@ import org.flinkmobilenet.operators.ClassifierSettings;
  * configuration before any job is built.
  */
 public record JobOptions(KafkaSettings kafka, ClassifierSettings classifier, DeliverySettings delivery,
-                         String jobName, int parallelism) {
+                         String jobName, int parallelism, MobileNetPipeline.Routing routing) {
 
     /** The flagship model: MobileNet v1 1.0/224 quantized, as a feature extractor and a head chained. */
     public static final String DEFAULT_MODEL = "models/mobilenet_v1/mobilenet_v1_1.0_224_quant_embedding_extractor.tflite,"
@@ -71,6 +71,12 @@ public record JobOptions(KafkaSettings kafka, ClassifierSettings classifier, Del
                     "Largest width x height a frame may declare."),
             new Option("warmup-ms", "MS", "10000", "Longest warm-up of each slot's engine before its first frame."),
             new Option("parallelism", "N", "the cluster's default", "Parallelism of every operator."),
+            new Option("route-by", "camera|partition", "camera",
+                    "camera: frames are shuffled by camera id (keyBy), so a camera's frames are classified on one slot "
+                            + "in order whatever partitions they are in, and every slot gets cameras. partition: no "
+                            + "shuffle, each slot classifies what its source subtask reads (less CPU per frame, most "
+                            + "with small models); needs frames keyed by camera id for per-camera order, and at least "
+                            + "as many partitions as --parallelism to keep every slot busy."),
             new Option("delivery", "at-least-once|exactly-once", "at-least-once",
                     "at-least-once: labels may repeat after a failure, visible at once. exactly-once: Kafka "
                             + "transactions, labels visible to read_committed consumers only when a checkpoint completes."),
@@ -205,7 +211,7 @@ public record JobOptions(KafkaSettings kafka, ClassifierSettings classifier, Del
             DeliverySettings d = deliverySettings();
             String jobName = text("job-name");
             int parallelism = given.containsKey("parallelism") ? (int) number("parallelism", 1, 32768) : -1;
-            return new JobOptions(k, c, d, jobName, parallelism);
+            return new JobOptions(k, c, d, jobName, parallelism, choice("route-by", MobileNetPipeline.Routing.class));
         }
 
         private KafkaSettings kafkaSettings() throws InvalidOptionsException {

@@ -44,6 +44,15 @@ class JobOptionsTest {
         assertEquals("mobilenet_v1_1.0_224_quant_embedding_extractor+mobilenet_quant_v1_224_head_layers",
                 o.classifier().modelName());
         assertEquals(-1, o.parallelism());
+        assertEquals(MobileNetPipeline.Routing.CAMERA, o.routing());
+    }
+
+    @Test
+    void routingIsCameraOrPartition() throws Exception {
+        assertEquals(MobileNetPipeline.Routing.PARTITION, parse("--route-by", "partition").routing());
+        assertEquals(MobileNetPipeline.Routing.CAMERA, parse("--route-by=camera").routing());
+        String message = error("--bootstrap-servers", "b:1", "--route-by", "round-robin");
+        assertTrue(message.contains("--route-by must be one of camera|partition") && message.contains("round-robin"), message);
     }
 
     @Test

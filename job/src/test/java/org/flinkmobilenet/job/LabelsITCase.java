@@ -15,7 +15,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.flinkmobilenet.job.TestFrames.Picture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -37,7 +38,6 @@ class LabelsITCase {
     @BeforeAll
     static void startKafka() throws Exception {
         kafka = TestKafka.start();
-        kafka.createTopics(Map.of("frames", 3, "labels", 2, "frames-dlq", 1));
     }
 
     @AfterAll
@@ -45,8 +45,15 @@ class LabelsITCase {
         kafka.close();
     }
 
-    @Test
-    void everyFrameGetsOneLabelWithTheRightClassInCameraOrder() throws Exception {
+    /**
+     * Both routings: by camera (keyBy) and by partition (no shuffle; the frames are keyed by camera id, so
+     * a camera's frames are in one partition and stay in order). Each run has its own topics.
+     */
+    @ParameterizedTest(name = "--route-by {0}")
+    @ValueSource(strings = {"camera", "partition"})
+    void everyFrameGetsOneLabelWithTheRightClassInCameraOrder(String routing) throws Exception {
+        String framesTopic = "frames-" + routing, labelsTopic = "labels-" + routing, dlqTopic = "dlq-" + routing;
+        kafka.createTopics(Map.of(framesTopic, 3, labelsTopic, 2, dlqTopic, 1));
         List<Picture> pictures = List.of(
                 TestFrames.jpeg("tflite-support_burger.jpg", 934),
                 TestFrames.png("coral_cat.bmp", 286),
@@ -61,7 +68,7 @@ class LabelsITCase {
         for (int seq = 0; seq < FRAMES_PER_CAMERA; seq++) {
             for (int c = 0; c < CAMERAS.size(); c++) {
                 Picture p = pictures.get((seq + 2 * c) % pictures.size());
-                frames.add(TestFrames.record("frames", CAMERAS.get(c), seq, now, p));
+                frames.add(TestFrames.record(framesTopic, CAMERAS.get(c), seq, now, p));
                 expected.put(CAMERAS.get(c) + "#" + seq, p.expectedClass());
             }
         }
@@ -70,10 +77,12 @@ class LabelsITCase {
         // The real entry point, as flink run calls it; bounded, so it returns when every frame is done.
         MobileNetJob.main(new String[] {
                 "--bootstrap-servers", kafka.bootstrap(), "--starting-offsets", "earliest", "--bounded",
+                "--input-topic", framesTopic, "--output-topic", labelsTopic, "--dlq-topic", dlqTopic,
+                "--group-id", "labels-itcase-" + routing, "--route-by", routing,
                 "--model", TestFrames.FLAGSHIP, "--batch-size", "4", "--batch-timeout-ms", "50", "--top", "3",
-                "--checkpoint-interval-ms", "1000", "--warmup-ms", "3000", "--job-name", "labels-itcase"});
+                "--checkpoint-interval-ms", "1000", "--warmup-ms", "3000", "--job-name", "labels-itcase-" + routing});
 
-        List<Labels.Read> labels = Labels.parse(kafka.readAll("labels", false));
+        List<Labels.Read> labels = Labels.parse(kafka.readAll(labelsTopic, false));
         assertEquals(frames.size(), labels.size(), "one label per frame");
         assertEquals(expected.keySet(), labels.stream().map(Labels.Read::id).collect(Collectors.toSet()));
         for (Labels.Read l : labels) {
@@ -91,6 +100,6 @@ class LabelsITCase {
         for (String camera : CAMERAS) {
             assertEquals(inOrder, sequences.get(camera), "labels of " + camera + " in frame order");
         }
-        assertEquals(0, kafka.readAll("frames-dlq", false).size(), "no good frame is a dead letter");
+        assertEquals(0, kafka.readAll(dlqTopic, false).size(), "no good frame is a dead letter");
     }
 }

@@ -50,14 +50,17 @@ final class PipelineRun {
     private final Cameras cameras;
     private final CpuMeter cpu;
     private final Path repoRoot;
+    private final String routeBy;
     private final Map<String, Long> produced = new HashMap<>();
     private int runs;
 
-    PipelineRun(InJvmKafka kafka, Cameras cameras, CpuMeter cpu, Path repoRoot) {
+    /** @param routeBy the job's {@code --route-by}: camera or partition */
+    PipelineRun(InJvmKafka kafka, Cameras cameras, CpuMeter cpu, Path repoRoot, String routeBy) {
         this.kafka = kafka;
         this.cameras = cameras;
         this.cpu = cpu;
         this.repoRoot = repoRoot;
+        this.routeBy = routeBy;
     }
 
     /** Makes sure the frames topic holds at least {@code count} frames. */
@@ -93,6 +96,7 @@ final class PipelineRun {
                 "--dlq-topic", dlq, "--group-id", group, "--starting-offsets", "committed",
                 "--model", point.model.spec(), "--batch-size", Integer.toString(point.batch), "--batch-timeout-ms", "20",
                 "--parallelism", Integer.toString(point.parallelism), "--transactional-id-prefix", group,
+                "--route-by", routeBy,
                 "--job-name", "scaling-" + id}, repoRoot);
 
         try (LabelReader reader = new LabelReader(kafka, labels, 2, dlq, cpu)) {

@@ -79,6 +79,7 @@ public final class Scaling {
         info.setProperty("loadavg_start", CpuMeter.loadavg());
         info.setProperty("started", LocalDateTime.now().toString());
         info.setProperty("command", "deploy/experiments/scaling.sh " + s.commandLine());
+        info.setProperty("route_by", s.routeBy());
         info.setProperty("repeats", Integer.toString(s.repeats()));
         info.setProperty("quick", Boolean.toString(s.quick()));
         info.setProperty("load", Double.toString(s.load()));
@@ -93,7 +94,7 @@ public final class Scaling {
         frames.forEach((k, f) -> info.setProperty("frame_kb." + k, String.format(Locale.ROOT, "%.1f", f.meanBytes() / 1024)));
         try (InJvmKafka kafka = InJvmKafka.start(); Cameras cameras = new Cameras(kafka)) {
             log("kafka up at %s; cameras %s", kafka.bootstrap(), Cameras.balancedIds(Cameras.CAMERAS, 2));
-            PipelineRun runner = new PipelineRun(kafka, cameras, cpu, s.repoRoot());
+            PipelineRun runner = new PipelineRun(kafka, cameras, cpu, s.repoRoot(), s.routeBy());
             for (int r = 1; r <= s.repeats(); r++) {
                 if (s.sections().contains("engine")) {
                     engineSection(r);

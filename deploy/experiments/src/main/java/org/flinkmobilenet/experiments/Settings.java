@@ -16,7 +16,7 @@ import java.util.Set;
 record Settings(Path repoRoot, Path out, String reportOnly, List<ModelCase> models, List<String> formats, List<Integer> batches,
                 List<String> setups, int repeats, Set<String> sections, double windowSeconds, double phaseSeconds,
                 double load, long engineWarmMillis, long engineMeasureMillis, ModelCase sweepModel, String sweepFormat,
-                List<Integer> sweepBatches, List<Double> sweepLoads, boolean quick, String commandLine) {
+                List<Integer> sweepBatches, List<Double> sweepLoads, String routeBy, boolean quick, String commandLine) {
 
     /** Slot setups: parallelism 1, and parallelism 2 as one TaskManager with two slots or two with one. */
     static final List<String> SETUPS = List.of("p1", "p2-1x2", "p2-2x1");
@@ -40,6 +40,7 @@ record Settings(Path repoRoot, Path out, String reportOnly, List<ModelCase> mode
               --sweep-format F         jpeg|raw (default jpeg)
               --sweep-batches LIST     (default 1,4,8)
               --sweep-loads LIST       fractions of saturation (default 0.25,0.5,0.7,0.85,1.0,1.15)
+              --route-by camera|partition  the job's --route-by (default camera: frames shuffled by camera id)
               --out DIR                results folder (default deploy/experiments/results/<timestamp>)
             """;
 
@@ -61,7 +62,7 @@ record Settings(Path repoRoot, Path out, String reportOnly, List<ModelCase> mode
         }
         Set<String> known = Set.of("quick", "help", "models", "formats", "batches", "setups", "repeats", "sections",
                 "window-seconds", "phase-seconds", "load", "sweep-model", "sweep-format", "sweep-batches", "sweep-loads",
-                "out", "report");
+                "route-by", "out", "report");
         for (String k : a.keySet()) {
             if (!known.contains(k)) {
                 throw new IllegalArgumentException("unknown option --" + k + "\n" + USAGE);
@@ -79,6 +80,7 @@ record Settings(Path repoRoot, Path out, String reportOnly, List<ModelCase> mode
         Set<String> sections = Set.copyOf(check(list(a.getOrDefault("sections", String.join(",", SECTIONS))), SECTIONS,
                 "section"));
         String sweepFormat = check(List.of(a.getOrDefault("sweep-format", "jpeg")), List.of("jpeg", "raw"), "format").get(0);
+        String routeBy = check(List.of(a.getOrDefault("route-by", "camera")), List.of("camera", "partition"), "routing").get(0);
         Path out = a.containsKey("out") ? Path.of(a.get("out")).toAbsolutePath() : defaultOut;
         return new Settings(repoRoot, out, a.get("report"), models, formats, batches, setups,
                 Integer.parseInt(a.getOrDefault("repeats", quick ? "1" : "3")), sections,
@@ -88,7 +90,7 @@ record Settings(Path repoRoot, Path out, String reportOnly, List<ModelCase> mode
                 quick ? 500 : 750, quick ? 1000 : 2000,
                 ModelCase.of(a.getOrDefault("sweep-model", quick ? "v1-0.5-160" : "v1-1.0-224")), sweepFormat,
                 ints(a.getOrDefault("sweep-batches", quick ? "4" : "1,4,8")),
-                doubles(a.getOrDefault("sweep-loads", quick ? "0.5,1.0" : "0.25,0.5,0.7,0.85,1.0,1.15")), quick,
+                doubles(a.getOrDefault("sweep-loads", quick ? "0.5,1.0" : "0.25,0.5,0.7,0.85,1.0,1.15")), routeBy, quick,
                 String.join(" ", args));
     }
 

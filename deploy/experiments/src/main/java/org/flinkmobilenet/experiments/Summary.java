@@ -42,8 +42,11 @@ final class Summary {
         line("| command | `" + r.info("command") + "` |");
         line("| machine | " + r.info("cpu") + ", " + r.info("cores") + " cores, shared with other developers' builds and tests |");
         line("| JVM | " + r.info("jvm") + ", max heap " + r.info("max_heap_mb") + " MB, engine kernels " + r.info("kernels") + " |");
+        String routeBy = r.info("route_by").equals("unknown") ? "camera" : r.info("route_by"); // older sets: always camera
         line("| what ran | " + r.info("setup") + ". The job is built as `flink run` builds it (`JobOptions` → "
-                + "`MobileNetPipeline` → `KafkaIO` source and sinks, at-least-once, checkpoints every 10 s, batch timeout 20 ms) |");
+                + "`MobileNetPipeline` → `KafkaIO` source and sinks, at-least-once, checkpoints every 10 s, batch timeout 20 ms, "
+                + "`--route-by " + routeBy + "`" + (routeBy.equals("camera") ? ": frames shuffled to the classify subtasks by "
+                + "camera id" : ": no shuffle, classify chained to the source, one partition per source subtask") + ") |");
         line("| frames | 640x480 JPEG made from 8 shipped photos (" + r.info("frame_kb.jpeg") + " KB on average); raw RGB24 "
                 + "at the model's input size (224: " + r.info("frame_kb.raw224") + " KB, 160: " + r.info("frame_kb.raw160")
                 + " KB, 128: " + r.info("frame_kb.raw128") + " KB); 8 cameras, 4 per classify subtask at parallelism 2 |");
