@@ -10,11 +10,13 @@ import org.flinkmobilenet.engine.graph.ConvGeometry;
  * A full convolution over few input channels (MobileNet's first layer: 3x3, RGB, stride 2) without an
  * im2col copy: the micro-kernel is {@link Gemm}'s, 4 output pixels x up to 4 vectors of output
  * channels in registers, but it reads each pixel's window straight from the input through a table of
- * tap offsets. When all outputs fit in one block of 2 vectors (32 channels at 512 bits, MobileNet v1
- * 1.0's first layer) a row goes 8 pixels at a time first ({@link #tile8x2}: 16 accumulators instead
- * of 8; 0.18-0.19 ms instead of 0.21-0.22 ms for that layer in 4 alternating runs of
- * {@code ./mobilenet bench --sections peak,layers}). Output pixels whose window crosses the padding,
- * and the few left at the end of a row, go through a one-pixel im2col row and {@link Gemm}.
+ * tap offsets. A row goes 8 pixels at a time first: blocks of 2 and 1 vectors then keep 16 and 8
+ * accumulators in flight instead of 8 and 4 ({@link #tile8x2}: v1 1.0's first layer, 32 channels at 512
+ * bits, 0.18-0.19 ms instead of 0.21-0.22 ms in 4 alternating runs of
+ * {@code ./mobilenet bench --sections peak,layers}; {@link #tile8x1}: v1 0.25's and 0.5's 8 and 16
+ * channels). The 1-3 interior pixels a row has left over are done by one more 4-pixel tile that
+ * overlaps pixels already computed (same values again); only pixels whose window crosses the padding
+ * go through a one-pixel im2col row and {@link Gemm}.
  */
 final class DirectConv {
 
@@ -62,22 +64,45 @@ final class DirectConv {
                         onePixel(in, inBase, g, cin, oy, ox, w, out, outRow + ox * cout, lo, hi, scratch);
                     }
                     int rowBase = inBase + ((oy * sy - g.padTop()) * g.inW()) * cin;
-                    if (w.start.length == 1 && w.vectors[0] == 2) {
-                        for (; ox + 2 * ROWS - 1 <= oxHi; ox += 2 * ROWS) {
-                            int base = rowBase + (ox * sx - g.padLeft()) * cin;
-                            int valid = Math.min(V, w.outputs - V);
-                            tile8x2(in, base, sx * cin, koff, w.data, w.offset[0], w.bias, 0, out, outRow + ox * cout, cout,
-                                    lo, hi, valid);
-                        }
+                    int interior = oxHi - ox + 1;
+                    for (; ox + 2 * ROWS - 1 <= oxHi; ox += 2 * ROWS) {
+                        tiles8(in, rowBase + (ox * sx - g.padLeft()) * cin, sx * cin, koff, w, out, outRow + ox * cout,
+                                cout, lo, hi);
                     }
                     for (; ox + ROWS - 1 <= oxHi; ox += ROWS) {
                         int base = rowBase + (ox * sx - g.padLeft()) * cin;
                         tiles(in, base, sx * cin, koff, w, out, outRow + ox * cout, cout, lo, hi);
                     }
+                    if (ox <= oxHi && interior >= ROWS) {
+                        // The last 1-3 interior pixels: one more 4-pixel tile ending at oxHi, overlapping pixels
+                        // already done (they get the same values again), instead of the one-pixel im2col path.
+                        int at = oxHi - ROWS + 1;
+                        tiles(in, rowBase + (at * sx - g.padLeft()) * cin, sx * cin, koff, w, out, outRow + at * cout,
+                                cout, lo, hi);
+                        ox = oxHi + 1;
+                    }
                 }
                 for (; ox < g.outW(); ox++) {
                     onePixel(in, inBase, g, cin, oy, ox, w, out, outRow + ox * cout, lo, hi, scratch);
                 }
+            }
+        }
+    }
+
+    /** 8 output pixels of one row, every block of output channels. */
+    private static void tiles8(float[] in, int base, int step, int[] koff, PackedWeights w, float[] out, int o, int ldy,
+                               float lo, float hi) {
+        for (int b = 0; b < w.start.length; b++) {
+            int c0 = w.start[b], width = w.vectors[b] * V;
+            int valid = Math.min(V, w.outputs - (c0 + width - V));
+            switch (w.vectors[b]) {
+                case 4 -> {
+                    tile4x4(in, base, step, koff, w.data, w.offset[b], w.bias, c0, out, o + c0, ldy, lo, hi, valid);
+                    tile4x4(in, base + ROWS * step, step, koff, w.data, w.offset[b], w.bias, c0, out, o + ROWS * ldy + c0, ldy,
+                            lo, hi, valid);
+                }
+                case 2 -> tile8x2(in, base, step, koff, w.data, w.offset[b], w.bias, c0, out, o + c0, ldy, lo, hi, valid);
+                default -> tile8x1(in, base, step, koff, w.data, w.offset[b], w.bias, c0, out, o + c0, ldy, lo, hi, valid);
             }
         }
     }
@@ -388,6 +413,91 @@ final class DirectConv {
             c71.intoArray(y, y0 + 7 * ldy + V);
         } else {
             FloatVector.fromArray(S, y, y0 + 7 * ldy + V).blend(c71, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 7 * ldy + V);
+        }
+    }
+
+    /**
+     * 8 output pixels of one row x 1 vector of output channels: 8 chains of fused multiply-adds in
+     * flight instead of {@link #tile4x1}'s 4 (first layers of 8 or 16 channels: MobileNet v1 0.25 and 0.5).
+     */
+    private static void tile8x1(float[] x, int base, int step, int[] koff, float[] w, int wStart, float[] bias,
+                                int c0, float[] y, int y0, int ldy, float lo, float hi, int valid) {
+        FloatVector b0 = FloatVector.fromArray(S, bias, c0);
+        FloatVector acc0 = b0;
+        FloatVector acc1 = b0;
+        FloatVector acc2 = b0;
+        FloatVector acc3 = b0;
+        FloatVector acc4 = b0;
+        FloatVector acc5 = b0;
+        FloatVector acc6 = b0;
+        FloatVector acc7 = b0;
+        int p0 = base + 0 * step;
+        int p1 = base + 1 * step;
+        int p2 = base + 2 * step;
+        int p3 = base + 3 * step;
+        int p4 = base + 4 * step;
+        int p5 = base + 5 * step;
+        int p6 = base + 6 * step;
+        int p7 = base + 7 * step;
+        for (int k = 0, wk = wStart; k < koff.length; k++, wk += V) {
+            int kk = koff[k];
+            FloatVector w0 = FloatVector.fromArray(S, w, wk);
+            acc0 = w0.fma(FloatVector.broadcast(S, x[p0 + kk]), acc0);
+            acc1 = w0.fma(FloatVector.broadcast(S, x[p1 + kk]), acc1);
+            acc2 = w0.fma(FloatVector.broadcast(S, x[p2 + kk]), acc2);
+            acc3 = w0.fma(FloatVector.broadcast(S, x[p3 + kk]), acc3);
+            acc4 = w0.fma(FloatVector.broadcast(S, x[p4 + kk]), acc4);
+            acc5 = w0.fma(FloatVector.broadcast(S, x[p5 + kk]), acc5);
+            acc6 = w0.fma(FloatVector.broadcast(S, x[p6 + kk]), acc6);
+            acc7 = w0.fma(FloatVector.broadcast(S, x[p7 + kk]), acc7);
+        }
+        acc0 = acc0.max(lo).min(hi);
+        if (valid == V) {
+            acc0.intoArray(y, y0 + 0 * ldy);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 0 * ldy).blend(acc0, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 0 * ldy);
+        }
+        acc1 = acc1.max(lo).min(hi);
+        if (valid == V) {
+            acc1.intoArray(y, y0 + 1 * ldy);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 1 * ldy).blend(acc1, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 1 * ldy);
+        }
+        acc2 = acc2.max(lo).min(hi);
+        if (valid == V) {
+            acc2.intoArray(y, y0 + 2 * ldy);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 2 * ldy).blend(acc2, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 2 * ldy);
+        }
+        acc3 = acc3.max(lo).min(hi);
+        if (valid == V) {
+            acc3.intoArray(y, y0 + 3 * ldy);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 3 * ldy).blend(acc3, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 3 * ldy);
+        }
+        acc4 = acc4.max(lo).min(hi);
+        if (valid == V) {
+            acc4.intoArray(y, y0 + 4 * ldy);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 4 * ldy).blend(acc4, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 4 * ldy);
+        }
+        acc5 = acc5.max(lo).min(hi);
+        if (valid == V) {
+            acc5.intoArray(y, y0 + 5 * ldy);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 5 * ldy).blend(acc5, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 5 * ldy);
+        }
+        acc6 = acc6.max(lo).min(hi);
+        if (valid == V) {
+            acc6.intoArray(y, y0 + 6 * ldy);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 6 * ldy).blend(acc6, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 6 * ldy);
+        }
+        acc7 = acc7.max(lo).min(hi);
+        if (valid == V) {
+            acc7.intoArray(y, y0 + 7 * ldy);
+        } else {
+            FloatVector.fromArray(S, y, y0 + 7 * ldy).blend(acc7, FloatVector.fromArray(S, VectorWidth.LANE_INDEX, 0).compare(VectorOperators.LT, valid)).intoArray(y, y0 + 7 * ldy);
         }
     }
 

@@ -36,7 +36,7 @@ class C1CompilationTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the kernel tour did not finish");
         assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("Gemm::tile" + Gemm.ROWS + "x4") && out.contains("DirectConv::tile8x2") && out.contains("Depthwise3x3::rowStride1Group"),
+        assertTrue(out.contains("Gemm::tile" + Gemm.ROWS + "x4") && out.contains("DirectConv::tile8x2") && out.contains("DirectConv::tile8x1") && out.contains("Depthwise3x3::rowStride1Group"),
                 "the tour did not reach the kernels:\n" + out);
         List<String> skipped = out.lines().filter(l -> l.contains("COMPILE SKIPPED")).toList();
         assertEquals(List.of(), skipped, "C1 could not compile these kernels");

@@ -117,7 +117,9 @@ class TunedKernelsTest {
         long seed = 2000;
         for (int[] s : new int[][] {
                 {3, 3, 2, 3, 32, 224 / 8},  // the first MobileNet layer's kind, smaller image
-                {3, 3, 2, 3, 2 * V, 41},    // 2 vectors of outputs: 8-pixel tiles, then 4, then single pixels
+                {3, 3, 2, 3, 2 * V, 41},    // 2 vectors of outputs: 8-pixel tiles, then 4, then an overlapping 4
+                {3, 3, 2, 3, V / 2, 45},    // half a vector (v1 0.25's 8 channels at 512 bits): 8-pixel 1-vector tiles
+                {3, 3, 1, 3, V, 10},        // stride 1, 8 interior pixels a row: one 8-pixel tile, nothing left over
                 {3, 3, 2, 3, 8, 15},
                 {3, 3, 1, 5, 7, 7},
                 {3, 3, 2, 2 * V + 1, V + 3, 17},
