@@ -1,6 +1,7 @@
 package org.flinkmobilenet.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ class PipelineRoutingTest {
     void byCameraClassifyIsATaskOfItsOwnBehindTheShuffle() throws Exception {
         List<JobVertex> vertices = vertices("camera");
         JobVertex classify = classifying(vertices);
-        assertTrue(!classify.getName().contains("frames from Kafka"), classify.getName());
+        assertFalse(classify.getName().contains("frames from Kafka"), classify.getName());
         assertEquals("HASH", classify.getInputs().get(0).getShipStrategyName(), "frames reach classify by keyBy");
     }
 

@@ -83,6 +83,11 @@ final class Results {
     }
 
     String info(String key) {
-        return info.getProperty(key, "unknown");
+        return info(key, "unknown");
+    }
+
+    /** A run property, or {@code absent} for result sets written before it was recorded. */
+    String info(String key, String absent) {
+        return info.getProperty(key, absent);
     }
 }

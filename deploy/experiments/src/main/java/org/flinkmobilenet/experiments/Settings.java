@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.flinkmobilenet.job.MobileNetPipeline;
 
 /**
  * What to measure and for how long: the grid (models, formats, batch sizes, slot setups), repeats,
@@ -80,7 +82,8 @@ record Settings(Path repoRoot, Path out, String reportOnly, List<ModelCase> mode
         Set<String> sections = Set.copyOf(check(list(a.getOrDefault("sections", String.join(",", SECTIONS))), SECTIONS,
                 "section"));
         String sweepFormat = check(List.of(a.getOrDefault("sweep-format", "jpeg")), List.of("jpeg", "raw"), "format").get(0);
-        String routeBy = check(List.of(a.getOrDefault("route-by", "camera")), List.of("camera", "partition"), "routing").get(0);
+        String routeBy = check(List.of(a.getOrDefault("route-by", "camera")), Arrays.stream(MobileNetPipeline.Routing.values())
+                .map(v -> v.name().toLowerCase(Locale.ROOT)).toList(), "routing").get(0);
         Path out = a.containsKey("out") ? Path.of(a.get("out")).toAbsolutePath() : defaultOut;
         return new Settings(repoRoot, out, a.get("report"), models, formats, batches, setups,
                 Integer.parseInt(a.getOrDefault("repeats", quick ? "1" : "3")), sections,

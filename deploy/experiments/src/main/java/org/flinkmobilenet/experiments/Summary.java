@@ -42,7 +42,7 @@ final class Summary {
         line("| command | `" + r.info("command") + "` |");
         line("| machine | " + r.info("cpu") + ", " + r.info("cores") + " cores, shared with other developers' builds and tests |");
         line("| JVM | " + r.info("jvm") + ", max heap " + r.info("max_heap_mb") + " MB, engine kernels " + r.info("kernels") + " |");
-        String routeBy = r.info("route_by").equals("unknown") ? "camera" : r.info("route_by"); // older sets: always camera
+        String routeBy = r.info("route_by", "camera"); // sets from before --route-by all routed by camera
         line("| what ran | " + r.info("setup") + ". The job is built as `flink run` builds it (`JobOptions` → "
                 + "`MobileNetPipeline` → `KafkaIO` source and sinks, at-least-once, checkpoints every 10 s, batch timeout 20 ms, "
                 + "`--route-by " + routeBy + "`" + (routeBy.equals("camera") ? ": frames shuffled to the classify subtasks by "
