@@ -15,6 +15,7 @@ import org.flinkmobilenet.engine.graph.Softmax;
 import org.flinkmobilenet.engine.kernels.KernelSelector;
 import org.flinkmobilenet.engine.kernels.KernelSet;
 import org.flinkmobilenet.engine.kernels.Kernel;
+import org.flinkmobilenet.engine.kernels.WeightArena;
 
 /**
  * A graph compiled for execution: each node bound to a kernel with its weights packed, and the arena
@@ -81,6 +82,7 @@ public final class CompiledModel {
             layers.add(new CompiledLayer(i, node.name(), graph.kindOf(i), graph.shapeOf(node.output()),
                     graph.macs(node), node.weightCount(), kernel));
         }
+        WeightArena.gather(layers.stream().map(CompiledLayer::kernel).toList());
         return new CompiledModel(graph, kernels, layers, MemoryPlan.of(graph, fusedAt));
     }
 

@@ -3,6 +3,7 @@ package org.flinkmobilenet.engine;
 import org.flinkmobilenet.engine.graph.Graph;
 import org.flinkmobilenet.engine.kernels.Kernel;
 import org.flinkmobilenet.engine.kernels.Step;
+import org.flinkmobilenet.engine.kernels.WeightArena;
 
 /**
  * Runs a {@link CompiledModel} on batches of up to {@code maxBatch} frames. Owns the arena that holds
@@ -27,19 +28,10 @@ public final class Engine {
      * begin one array header (16 bytes with compressed class pointers) past a 64-byte boundary, and
      * every 512-bit load of an activation then spans two cache lines. Aligned, the depthwise layers
      * of v1 1.0/224 took 21-27 % less time (same-run comparisons). With other collectors the arena's
-     * address is not known; the lead then costs nothing but these few floats.
+     * address is not known; the lead then costs nothing but these few floats. The packed weights are
+     * aligned the same way ({@link WeightArena}).
      */
-    static final int LEAD = leadFloats();
-
-    private static int leadFloats() {
-        int header = 16;
-        try {
-            header = Class.forName("sun.misc.Unsafe").getField("ARRAY_FLOAT_BASE_OFFSET").getInt(null);
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            // keep the usual header size
-        }
-        return Math.floorMod(-header, 64) / Float.BYTES;
-    }
+    static final int LEAD = WeightArena.LEAD;
 
     Engine(CompiledModel model, int maxBatch) {
         if (maxBatch < 1) {

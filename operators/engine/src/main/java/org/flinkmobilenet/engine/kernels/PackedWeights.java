@@ -6,17 +6,19 @@ import jdk.incubator.vector.VectorSpecies;
  * A weight matrix (outputs, depth) repacked once, at load, for {@link Gemm}: output channels are cut
  * into blocks of 4, 2 or 1 vectors, and each block is stored depth-major, so the micro-kernel reads
  * one contiguous run of {@code block width} floats per step of the depth. The last block is padded
- * with zero weights up to a whole vector. Immutable; shared by every engine of a model.
+ * with zero weights up to a whole vector. Shared by every engine of a model; read-only once compiled
+ * ({@link WeightArena} moves the data into the model's one weight array first).
  */
-final class PackedWeights {
+final class PackedWeights implements PackedData {
 
     final int depth;        // K: input channels (x kernel taps for a full convolution)
     final int outputs;      // N: output channels
     final int[] start;      // (blocks) first output channel of each block
     final int[] vectors;    // (blocks) block width in vectors: 4, 2 or 1
-    final int[] offset;     // (blocks) where each block starts in data
-    final float[] data;     // (blocks) of (depth, width), zero-padded
+    final int[] offset;     // (blocks) where each block starts in data; moved once by moveTo
+    float[] data;           // (blocks) of (depth, width), zero-padded; replaced once by moveTo
     final float[] bias;     // (outputs rounded up to a vector), zero-padded
+    private final int size; // floats of data the blocks use
 
     private PackedWeights(int depth, int outputs, int[] start, int[] vectors, int[] offset, float[] data, float[] bias) {
         this.depth = depth;
@@ -26,6 +28,7 @@ final class PackedWeights {
         this.offset = offset;
         this.data = data;
         this.bias = bias;
+        this.size = data.length;
     }
 
     /**
@@ -74,7 +77,18 @@ final class PackedWeights {
         return new PackedWeights(depth, outputs, start, vectors, offset, data, paddedBias);
     }
 
-    long bytes() {
-        return 4L * (data.length + bias.length);
+    @Override
+    public int floats() {
+        return size;
+    }
+
+    /** Copies the data to {@code arena} at {@code at} and reads it from there from now on. Compile time only. */
+    void moveTo(float[] arena, int at) {
+        int from = offset.length == 0 ? 0 : offset[0];
+        System.arraycopy(data, from, arena, at, size);
+        for (int b = 0; b < offset.length; b++) {
+            offset[b] += at - from;
+        }
+        data = arena;
     }
 }

@@ -1,5 +1,7 @@
 package org.flinkmobilenet.engine.kernels;
 
+import java.util.List;
+
 import org.flinkmobilenet.engine.graph.Add;
 import org.flinkmobilenet.engine.graph.AvgPool;
 import org.flinkmobilenet.engine.graph.Conv2d;
@@ -37,13 +39,13 @@ final class VectorKernelSet implements KernelSet {
         if (g.isPointwise()) {
             int pixels = g.inH() * g.inW();
             return Kernel.of("gemm-pointwise", (a, base, batch, scratch) ->
-                    Gemm.run(a, base[in], cin, batch * pixels, w, a, base[out], cout, lo, hi));
+                    Gemm.run(a, base[in], cin, batch * pixels, w, a, base[out], cout, lo, hi), w);
         }
         if (depth <= DirectConv.MAX_DEPTH) {
             int[] koff = DirectConv.tapOffsets(g, cin);
             return new Kernel("direct-conv-" + g.kh() + "x" + g.kw(), (a, base, batch, scratch) ->
                     DirectConv.run(a, base[in], a, base[out], batch, g, cin, w, koff, lo, hi, scratch),
-                    DirectConv.scratchFloats(g, cin));
+                    DirectConv.scratchFloats(g, cin), List.of(w));
         }
         int inSize = g.inH() * g.inW() * cin, outSize = g.outH() * g.outW() * cout;
         int pixels = g.outH() * g.outW();
@@ -52,7 +54,7 @@ final class VectorKernelSet implements KernelSet {
                 Im2col.unroll(a, base[in] + n * inSize, g, cin, scratch);
                 Gemm.run(scratch, 0, depth, pixels, w, a, base[out] + n * outSize, cout, lo, hi);
             }
-        }, Im2col.size(g, cin));
+        }, Im2col.size(g, cin), List.of(w));
     }
 
     @Override
@@ -87,7 +89,7 @@ final class VectorKernelSet implements KernelSet {
         return new Kernel("dw3x3-s" + g.strideH() + "+gemm", (a, base, batch, scratch) ->
                 DepthwisePointwise.run(a, base[in], a, base[out], batch, g, c, w, bias, lo, hi, pwWeights, pwLo, pwHi,
                         scratch),
-                DepthwisePointwise.scratchFloats(g, c));
+                DepthwisePointwise.scratchFloats(g, c), List.of(pwWeights));
     }
 
     @Override
@@ -96,7 +98,7 @@ final class VectorKernelSet implements KernelSet {
         PackedWeights w = PackedWeights.pack(node.weights(), node.bias(), cout, cin, VectorWidth.SPECIES);
         float lo = node.activation().lo(), hi = node.activation().hi();
         return Kernel.of("gemm-dense", (a, base, batch, scratch) ->
-                Gemm.run(a, base[in], cin, batch, w, a, base[out], cout, lo, hi));
+                Gemm.run(a, base[in], cin, batch, w, a, base[out], cout, lo, hi), w);
     }
 
     @Override
