@@ -53,12 +53,14 @@ fi
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 run() {
   "$JAVA" -Xms1g -Xmx3g -XX:+UseG1GC --add-modules jdk.incubator.vector -Djava.awt.headless=true ${EXPERIMENTS_JAVA_OPTS:-} \
-    -Dmobilenet.repo.root="$ROOT" -cp "$CP" org.flinkmobilenet.experiments.Scaling "${ARGS[@]}"
+    -Dmobilenet.repo.root="$ROOT" -cp "$CP" org.flinkmobilenet.experiments.Scaling "${ARGS[@]}" "$@"
 }
 set +e
 if [ "$REPORT" = 1 ]; then
   run
   status=$?
+elif ! "$JAVA" -cp "$CP" -Dmobilenet.repo.root="$ROOT" org.flinkmobilenet.experiments.Scaling "${ARGS[@]}" --check; then
+  status=2 # the driver said what is wrong with the options; no results folder is made
 else
   mkdir -p "$OUT"
   echo "scaling: results in $OUT (console copy: run.log)" >&2

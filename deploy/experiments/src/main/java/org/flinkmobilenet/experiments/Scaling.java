@@ -50,12 +50,18 @@ public final class Scaling {
             System.out.print(Settings.USAGE);
             return;
         }
+        // --check: only parse the options (scaling.sh asks before it makes the results folder)
+        boolean checkOnly = java.util.Arrays.asList(args).contains("--check");
+        String[] options = java.util.Arrays.stream(args).filter(a -> !a.equals("--check")).toArray(String[]::new);
         Settings s;
         try {
-            s = Settings.parse(args, root, out);
+            s = Settings.parse(options, root, out);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
+            return;
+        }
+        if (checkOnly) {
             return;
         }
         if (s.reportOnly() != null) {
