@@ -53,7 +53,7 @@ fi
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 run() {
   "$JAVA" -Xms1g -Xmx3g -XX:+UseG1GC --add-modules jdk.incubator.vector -Djava.awt.headless=true ${EXPERIMENTS_JAVA_OPTS:-} \
-    -Dmobilenet.repo.root="$ROOT" -cp "$CP" org.flinkmobilenet.experiments.Scaling "${ARGS[@]}" "$@"
+    -Dmobilenet.repo.root="$ROOT" -cp "$CP" org.flinkmobilenet.experiments.Scaling "${ARGS[@]}"
 }
 set +e
 if [ "$REPORT" = 1 ]; then
