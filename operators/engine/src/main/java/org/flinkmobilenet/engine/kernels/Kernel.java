@@ -23,11 +23,7 @@ public record Kernel(String name, Step step, int scratchFloats, List<PackedData>
      */
     public static final int SLACK = 64;
 
-    public static Kernel of(String name, Step step) {
-        return new Kernel(name, step, 0);
-    }
-
-    /** A kernel without scratch that reads {@code packed} weights. */
+    /** A kernel without scratch that reads {@code packed} weights (none for most). */
     public static Kernel of(String name, Step step, PackedData... packed) {
         return new Kernel(name, step, 0, List.of(packed));
     }
