@@ -31,14 +31,26 @@ final class Columns {
             "heap_first_classifier_bytes", "heap_extra_classifier_bytes", "live_extra_classifier_bytes");
 
     static final List<String> POINTS = List.of("repeat", "attempt", "counted", "model", "format", "setup", "task_managers", "slots_per_tm",
-            "parallelism", "batch", "backlog_frames", "fps", "window_frames", "window_s", "cores_process", "cores_job",
+            "parallelism", "batch", "backlog_frames", "fps", "window_frames", "window_s", "classify_busy", "cores_process", "cores_job",
             "cores_harness", "cores_other", "cores_jvm", "cores_jit", "cores_machine", "cores_outside", "job_cpu_ms_per_frame",
             "process_cpu_ms_per_frame", "startup_ms", "load", "offered_fps", "achieved_fps", "latency_p50_ms",
             "latency_p99_ms", "job_latency_p50_ms", "job_latency_p99_ms", "backlog_slope_fps", "backlog_max",
             "backlog_grew", "phase_cores_process", "phase_cores_harness", "phase_cores_outside", "heap_after_gc_bytes", "heap_live_bytes",
             "engine_bytes", "dead_letters", "loadavg", "error");
 
+    /** One row per profiled attempt ({@code --profile}): the classify threads' samples and the share of each part. */
+    static final List<String> PROFILE = profileColumns();
+
     static final List<String> LOAD = List.of("model", "format", "setup", "batch", "saturation_fps", "load", "offered_fps",
             "achieved_fps", "latency_p50_ms", "latency_p99_ms", "job_latency_p50_ms", "job_latency_p99_ms",
             "backlog_slope_fps", "backlog_max", "backlog_grew", "cores_process", "cores_outside");
+
+    private static List<String> profileColumns() {
+        List<String> c = new java.util.ArrayList<>(List.of("repeat", "attempt", "model", "format", "setup", "batch", "fps",
+                "threads", "samples", "classify_busy"));
+        for (ThreadProfile.Part p : ThreadProfile.Part.values()) {
+            c.add("share_" + p.column);
+        }
+        return List.copyOf(c);
+    }
 }

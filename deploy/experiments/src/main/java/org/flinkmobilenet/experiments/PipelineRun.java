@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import jdk.jfr.Recording;
 import org.apache.flink.core.execution.JobClient;
 import org.flinkmobilenet.job.JobOptions;
 
@@ -43,24 +44,47 @@ final class PipelineRun {
                  double jobP50, double jobP99, double backlogSlope, long backlogMax, boolean backlogGrew,
                  CpuMeter.Usage cpu) {}
 
+    /**
+     * {@code profile}: the classify threads' samples over the saturation window, or null when not profiled;
+     * {@code classifyBusy}: their CPU time over the window per thread and second (1 = always on a core).
+     */
     record Result(double fps, long windowFrames, double windowSeconds, CpuMeter.Usage cpu, double startupMillis,
-                  List<Phase> phases, double heapBytes, double liveBytes, long deadLetters) {}
+                  List<Phase> phases, double heapBytes, double liveBytes, long deadLetters, ThreadProfile profile,
+                  double classifyBusy) {}
+
+    /** The threads whose time is the job's throughput: the classify subtasks (chained with the label sink). */
+    static final String CLASSIFY_THREAD = "classify (MobileNet)";
+    private static final java.util.regex.Pattern TASK_THREAD = java.util.regex.Pattern.compile(".*\\(\\d+/\\d+\\)#\\d+");
+
+    /**
+     * A classify subtask's own thread: Flink names it after its task, "... classify (MobileNet) ... (1/2)#0", and
+     * its helpers after the same task with a prefix ("OutputFlusher for ...", "Time Trigger for ...",
+     * "Source Data Fetcher for ..."), which are left out.
+     */
+    static boolean isClassifyThread(String name) {
+        return name.contains(CLASSIFY_THREAD) && !name.contains(" for ") && TASK_THREAD.matcher(name).matches();
+    }
 
     private final InJvmKafka kafka;
     private final Cameras cameras;
     private final CpuMeter cpu;
     private final Path repoRoot;
     private final String routeBy;
+    private final Path profiles; // where the recordings of the saturation windows go; null: not profiled
     private final Map<String, Long> produced = new HashMap<>();
     private int runs;
 
-    /** @param routeBy the job's {@code --route-by}: camera or partition */
-    PipelineRun(InJvmKafka kafka, Cameras cameras, CpuMeter cpu, Path repoRoot, String routeBy) {
+    /**
+     * @param routeBy the job's {@code --route-by}: camera or partition
+     * @param profiles folder for a JFR recording of each saturation window ({@code --profile}), or null
+     */
+    PipelineRun(InJvmKafka kafka, Cameras cameras, CpuMeter cpu, Path repoRoot, String routeBy, Path profiles) {
         this.kafka = kafka;
         this.cameras = cameras;
         this.cpu = cpu;
         this.repoRoot = repoRoot;
         this.routeBy = routeBy;
+        this.profiles = profiles;
     }
 
     /** Makes sure the frames topic holds at least {@code count} frames. */
@@ -109,13 +133,29 @@ final class PipelineRun {
                 double startupMillis = (System.nanoTime() - submitted) / 1e6;
 
                 LabelReader.Mark a = from.get(300, TimeUnit.SECONDS);
+                long[] classifyCpuFrom = ThreadProfile.cpuNanos(PipelineRun::isClassifyThread);
                 LabelReader.Mark b;
-                try {
-                    b = to.get(300, TimeUnit.SECONDS);
-                } catch (TimeoutException e) {
-                    throw new IllegalStateException("only " + reader.labels() + " of " + frames + " labels after 10 minutes");
+                ThreadProfile profile = null;
+                // Raw frames only: JPEG decoding runs in native code (libjpeg), which execution samples do not see.
+                boolean profiled = profiles != null && point.frames().format().equals("raw");
+                try (Recording recording = profiled ? ThreadProfile.start("scaling-" + id) : null) {
+                    try {
+                        b = to.get(300, TimeUnit.SECONDS);
+                    } catch (TimeoutException e) {
+                        throw new IllegalStateException("only " + reader.labels() + " of " + frames + " labels after 10 minutes");
+                    }
+                    if (recording != null) {
+                        recording.stop();
+                        Path file = profiles.resolve(profileName(point, id));
+                        recording.dump(file);
+                        profile = ThreadProfile.read(file, PipelineRun::isClassifyThread);
+                    }
                 }
+                long[] classifyCpuTo = ThreadProfile.cpuNanos(PipelineRun::isClassifyThread);
                 double seconds = (b.wallNanos() - a.wallNanos()) / 1e9;
+                // CPU of the classify threads over the window, per thread: 1 = never waited, never lost its core
+                double classifyBusy = classifyCpuTo[1] == 0 ? Double.NaN
+                        : (classifyCpuTo[0] - classifyCpuFrom[0]) / 1e9 / seconds / classifyCpuTo[1];
                 double fps = (b.labels() - a.labels()) / seconds;
                 CpuMeter.Usage usage = b.cpu().since(a.cpu());
                 awaitOutputs(reader, frames, 120_000, point, job);
@@ -136,13 +176,18 @@ final class PipelineRun {
                 }
                 reader.checkHealthy();
                 return new Result(fps, b.labels() - a.labels(), seconds, usage, startupMillis, phases, heap, live,
-                        reader.deadLetters());
+                        reader.deadLetters(), profile, classifyBusy);
             } finally {
                 point.cluster.cancel(job);
             }
         } finally {
             kafka.deleteTopics(List.of(labels, dlq));
         }
+    }
+
+    private static String profileName(Point point, String id) {
+        return point.model().key() + "-" + point.frames().format() + "-" + point.setup().replace(' ', '-') + "-b"
+                + point.batch() + "-" + id + ".jfr";
     }
 
     private Phase loadPhase(Point point, LabelReader reader, long before, double load, double fps, double seconds,

@@ -20,6 +20,8 @@ final class Results {
     final Table load;
     final Table allEngine;
     final Table allPoints;
+    /** The classify threads' profile of every profiled attempt ({@code --profile}); empty without. */
+    final Table allProfiles;
 
     Results(Path dir) throws IOException {
         this.dir = dir;
@@ -34,6 +36,20 @@ final class Results {
         engine = allEngine.filtered(r -> "true".equals(r.get("counted")));
         points = allPoints.filtered(r -> "true".equals(r.get("counted")));
         load = read(dir.resolve("load.csv"), Columns.LOAD);
+        allProfiles = read(dir.resolve("profile.csv"), Columns.PROFILE);
+    }
+
+    /** A profile column of the pipeline point over the repeats whose attempt counts (see {@link Columns}). */
+    Spread profile(String model, String format, String setup, int batch, String column) {
+        return spread(allProfiles, x -> x.get("model").equals(model) && x.get("format").equals(format)
+                && x.get("setup").equals(setup) && Table.num(x, "batch") == batch && counted(x), column);
+    }
+
+    private boolean counted(Map<String, String> profileRow) {
+        return points.rows().stream().anyMatch(p -> p.get("repeat").equals(profileRow.get("repeat"))
+                && p.get("attempt").equals(profileRow.get("attempt")) && p.get("model").equals(profileRow.get("model"))
+                && p.get("format").equals(profileRow.get("format")) && p.get("setup").equals(profileRow.get("setup"))
+                && p.get("batch").equals(profileRow.get("batch")));
     }
 
     private static Table read(Path file, List<String> columns) throws IOException {

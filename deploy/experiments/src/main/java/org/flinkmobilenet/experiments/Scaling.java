@@ -36,6 +36,7 @@ public final class Scaling {
     private final Table engineHeap = new Table(Columns.ENGINE_HEAP);
     private final Table points = new Table(Columns.POINTS);
     private final Table load = new Table(Columns.LOAD);
+    private final Table profile = new Table(Columns.PROFILE);
     private final long started = System.nanoTime();
 
     private Scaling(Settings s) {
@@ -86,6 +87,8 @@ public final class Scaling {
         info.setProperty("started", LocalDateTime.now().toString());
         info.setProperty("command", "deploy/experiments/scaling.sh " + s.commandLine());
         info.setProperty("route_by", s.routeBy());
+        info.setProperty("profile", s.profile() ? "JDK Flight Recorder, jdk.ExecutionSample every "
+                + ThreadProfile.PERIOD.toMillis() + " ms, classify threads" : "off");
         info.setProperty("repeats", Integer.toString(s.repeats()));
         info.setProperty("quick", Boolean.toString(s.quick()));
         info.setProperty("load", Double.toString(s.load()));
@@ -100,7 +103,7 @@ public final class Scaling {
         frames.forEach((k, f) -> info.setProperty("frame_kb." + k, String.format(Locale.ROOT, "%.1f", f.meanBytes() / 1024)));
         try (InJvmKafka kafka = InJvmKafka.start(); Cameras cameras = new Cameras(kafka)) {
             log("kafka up at %s; cameras %s", kafka.bootstrap(), Cameras.balancedIds(Cameras.CAMERAS, 2));
-            PipelineRun runner = new PipelineRun(kafka, cameras, cpu, s.repoRoot(), s.routeBy());
+            PipelineRun runner = new PipelineRun(kafka, cameras, cpu, s.repoRoot(), s.routeBy(), profiles());
             for (int r = 1; r <= s.repeats(); r++) {
                 if (s.sections().contains("engine")) {
                     engineSection(r);
@@ -286,8 +289,11 @@ public final class Scaling {
             PipelineRun.Phase ph = r.phases().get(0);
             CpuMeter.Usage u = r.cpu();
             CpuMeter.Usage pu = ph.cpu();
+            if (r.profile() != null) {
+                addProfile(r, repeat, attempt, m, format, setup, batch);
+            }
             Map<String, String> row = points.add(concat(base, "fps", r.fps(), "window_frames", r.windowFrames(),
-                    "window_s", r.windowSeconds(),
+                    "window_s", r.windowSeconds(), "classify_busy", r.classifyBusy(),
                     "cores_process", u.process(), "cores_job", u.job(), "cores_harness", u.harness(), "cores_other", u.other(),
                     "cores_jvm", u.jvm(), "cores_jit", u.jit(), "cores_machine", u.machine(), "cores_outside", u.outside(),
                     "job_cpu_ms_per_frame", u.job() / r.fps() * 1000, "process_cpu_ms_per_frame", u.process() / r.fps() * 1000,
@@ -299,9 +305,10 @@ public final class Scaling {
                     "phase_cores_outside", pu == null ? null : pu.outside(),
                     "heap_after_gc_bytes", r.heapBytes(), "heap_live_bytes", r.liveBytes(), "dead_letters", r.deadLetters(),
                     "loadavg", CpuMeter.loadavg().split(" ")[0], "error", ""));
-            log("pipeline r%d %-11s %-4s %-10s b%d: %7.1f fps (%d frames in %.1f s), cpu %.2f job / %.2f process "
+            log("pipeline r%d %-11s %-4s %-10s b%d: %7.1f fps (%d frames in %.1f s), classify threads busy %.0f %%, cpu %.2f job / %.2f process "
                             + "(outside %.2f, JIT %.2f)%s; at %.0f%%: p50 %.0f ms p99 %.0f ms%s", repeat, m.key(), format,
-                    point.setup(), batch, r.fps(), r.windowFrames(), r.windowSeconds(), u.job(), u.process(), u.outside(),
+                    point.setup(), batch, r.fps(), r.windowFrames(), r.windowSeconds(), 100 * r.classifyBusy(), u.job(),
+                    u.process(), u.outside(),
                     u.jit(), disturbed(u.outside(), u.jit()) ? " disturbed" : "", ph.load() * 100, ph.p50(), ph.p99(),
                     ph.backlogGrew() ? ", BACKLOG GREW" : "");
             return row;
@@ -319,6 +326,45 @@ public final class Scaling {
             cells.add(String.valueOf(e).replace('\n', ' '));
             return points.add(cells.toArray());
         }
+    }
+
+    /**
+     * With {@code --profile}: the folder for the recordings, after one short recording so that JFR's own start-up
+     * (its threads, classes and their compilation) happens before the job is measured. Null without.
+     */
+    private Path profiles() throws Exception {
+        if (!s.profile()) {
+            return null;
+        }
+        Path dir = Files.createDirectories(s.out().resolve("profiles"));
+        try (jdk.jfr.Recording r = ThreadProfile.start("scaling-warm-up")) {
+            Thread.sleep(500);
+            r.stop();
+            Path file = dir.resolve("warm-up.jfr");
+            r.dump(file);
+            ThreadProfile.read(file, name -> true);
+            Files.delete(file);
+        }
+        return dir;
+    }
+
+    private void addProfile(PipelineRun.Result r, int repeat, int attempt, ModelCase m, String format, String setup, int batch) {
+        ThreadProfile p = r.profile();
+        List<Object> cells = new ArrayList<>(List.of("repeat", repeat, "attempt", attempt, "model", m.key(), "format", format,
+                "setup", setup, "batch", batch, "fps", r.fps(), "threads", p.threads(), "samples", p.samples(),
+                "classify_busy", r.classifyBusy()));
+        for (ThreadProfile.Part part : ThreadProfile.Part.values()) {
+            cells.add("share_" + part.column);
+            cells.add(p.share(part));
+        }
+        profile.add(cells.toArray());
+        log("profile %s %s %s b%d: %d samples of %d classify thread(s), busy %.0f %% of the window: inference %.0f %%, decode %.0f %%, resize/normalise "
+                        + "%.0f %%, labels %.0f %%, Kafka %.0f %%, Flink %.0f %%, job %.0f %%, other %.0f %%", m.key(), format,
+                setup, batch, p.samples(), p.threads(), 100 * r.classifyBusy(), 100 * p.share(ThreadProfile.Part.INFERENCE),
+                100 * p.share(ThreadProfile.Part.DECODE), 100 * p.share(ThreadProfile.Part.PREPROCESS),
+                100 * p.share(ThreadProfile.Part.LABELS), 100 * p.share(ThreadProfile.Part.KAFKA),
+                100 * p.share(ThreadProfile.Part.FLINK), 100 * p.share(ThreadProfile.Part.JOB),
+                100 * p.share(ThreadProfile.Part.OTHER));
     }
 
     private static boolean disturbed(double outsideCores) {
@@ -393,6 +439,9 @@ public final class Scaling {
         engineHeap.write(s.out().resolve("engine-heap.csv"));
         points.write(s.out().resolve("points.csv"));
         load.write(s.out().resolve("load.csv"));
+        if (s.profile()) {
+            profile.write(s.out().resolve("profile.csv"));
+        }
     }
 
     private static Object[] concat(Object[] a, Object... b) {

@@ -18,7 +18,8 @@ import org.flinkmobilenet.job.MobileNetPipeline;
 record Settings(Path repoRoot, Path out, String reportOnly, List<ModelCase> models, List<String> formats, List<Integer> batches,
                 List<String> setups, int repeats, Set<String> sections, double windowSeconds, double phaseSeconds,
                 double load, long engineWarmMillis, long engineMeasureMillis, ModelCase sweepModel, String sweepFormat,
-                List<Integer> sweepBatches, List<Double> sweepLoads, String routeBy, boolean quick, String commandLine) {
+                List<Integer> sweepBatches, List<Double> sweepLoads, String routeBy, boolean profile, boolean quick,
+                String commandLine) {
 
     /** Slot setups: parallelism 1, and parallelism 2 as one TaskManager with two slots or two with one. */
     static final List<String> SETUPS = List.of("p1", "p2-1x2", "p2-2x1");
@@ -43,6 +44,10 @@ record Settings(Path repoRoot, Path out, String reportOnly, List<ModelCase> mode
               --sweep-batches LIST     (default 1,4,8)
               --sweep-loads LIST       fractions of saturation (default 0.25,0.5,0.7,0.85,1.0,1.15)
               --route-by camera|partition  the job's --route-by (default camera: frames shuffled by camera id)
+              --profile                sample the classify threads with JDK Flight Recorder during the saturation
+                                       window of each raw-frame point: where their time goes (profile.csv, the
+                                       summary; recordings in DIR/profiles/, not committed). Not for JPEG points:
+                                       decoding runs in native code, which the sampler does not see. Off by default
               --out DIR                results folder (default deploy/experiments/results/<timestamp>)
             """;
 
@@ -54,7 +59,7 @@ record Settings(Path repoRoot, Path out, String reportOnly, List<ModelCase> mode
                 throw new IllegalArgumentException("unexpected argument '" + k + "'\n" + USAGE);
             }
             String name = k.substring(2);
-            if (name.equals("quick") || name.equals("help")) {
+            if (name.equals("quick") || name.equals("help") || name.equals("profile")) {
                 a.put(name, "true");
             } else if (i + 1 < args.length) {
                 a.put(name, args[++i]);
@@ -64,7 +69,7 @@ record Settings(Path repoRoot, Path out, String reportOnly, List<ModelCase> mode
         }
         Set<String> known = Set.of("quick", "help", "models", "formats", "batches", "setups", "repeats", "sections",
                 "window-seconds", "phase-seconds", "load", "sweep-model", "sweep-format", "sweep-batches", "sweep-loads",
-                "route-by", "out", "report");
+                "route-by", "profile", "out", "report");
         for (String k : a.keySet()) {
             if (!known.contains(k)) {
                 throw new IllegalArgumentException("unknown option --" + k + "\n" + USAGE);
@@ -93,7 +98,8 @@ record Settings(Path repoRoot, Path out, String reportOnly, List<ModelCase> mode
                 quick ? 500 : 750, quick ? 1000 : 2000,
                 ModelCase.of(a.getOrDefault("sweep-model", quick ? "v1-0.5-160" : "v1-1.0-224")), sweepFormat,
                 ints(a.getOrDefault("sweep-batches", quick ? "4" : "1,4,8")),
-                doubles(a.getOrDefault("sweep-loads", quick ? "0.5,1.0" : "0.25,0.5,0.7,0.85,1.0,1.15")), routeBy, quick,
+                doubles(a.getOrDefault("sweep-loads", quick ? "0.5,1.0" : "0.25,0.5,0.7,0.85,1.0,1.15")), routeBy,
+                a.containsKey("profile"), quick,
                 String.join(" ", args));
     }
 

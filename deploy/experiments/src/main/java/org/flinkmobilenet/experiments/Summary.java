@@ -24,6 +24,7 @@ final class Summary {
         efficiency();
         overhead();
         cpuOverhead();
+        profiles();
         jpeg();
         latency();
         loadSweep();
@@ -240,6 +241,54 @@ final class Summary {
         line("");
     }
 
+    /** With {@code --profile}: what the classify threads' samples during the saturation windows were doing. */
+    private void profiles() {
+        if (r.allProfiles.rows().isEmpty()) {
+            return;
+        }
+        line("## Where the classify threads' time goes");
+        line("");
+        line("JDK Flight Recorder samples (" + r.info("profile") + ") of the classify threads (one per slot: the "
+                + "threads whose speed is the job's throughput) during each saturation window, each sample put in the "
+                + "first part its stack names from the top: inference (the engine's kernels and softmax: what the "
+                + "inference-only baseline runs), decode (ImageIO), resize + normalise, labels (top-k, label JSON), "
+                + "Kafka (the label sink's producer), Flink (network input, deserialising frames, timers, metrics), "
+                + "the job's own code, other. \"Busy\": the classify threads' CPU time over the window, per thread (100 % "
+                + "for a thread that never waits and never loses its core). Median over the repeats "
+                + "that count; frames/s of the profiled runs. Raw "
+                + "frames only: JPEG decoding runs in native code (libjpeg), which these samples do not see; its share is in "
+                + "\"Decoding JPEG\" below, from the engine alone.");
+        line("");
+        StringBuilder head = new StringBuilder("| model | frames | slots | batch | frames/s | busy | samples |");
+        StringBuilder rule = new StringBuilder("|---|---|---|---|---|---|---|");
+        for (ThreadProfile.Part p : ThreadProfile.Part.values()) {
+            head.append(' ').append(p.column.replace('_', ' ')).append(" |");
+            rule.append("---|");
+        }
+        line(head.toString());
+        line(rule.toString());
+        for (String m : r.models()) {
+            for (String f : r.formats()) {
+                for (String setup : r.setups()) {
+                    for (int b : r.batches()) {
+                        Spread samples = r.profile(m, f, setup, b, "samples");
+                        if (!samples.present()) {
+                            continue;
+                        }
+                        StringBuilder row = new StringBuilder("| " + m + " | " + f + " | " + setupText(setup) + " | " + b + " | "
+                                + r.profile(m, f, setup, b, "fps").show("%.1f") + " | "
+                                + pct(r.profile(m, f, setup, b, "classify_busy").median()) + " | " + samples.show("%.0f") + " |");
+                        for (ThreadProfile.Part p : ThreadProfile.Part.values()) {
+                            row.append(' ').append(pct(r.profile(m, f, setup, b, "share_" + p.column).median())).append(" |");
+                        }
+                        line(row.toString());
+                    }
+                }
+            }
+        }
+        line("");
+    }
+
     private void jpeg() {
         line("## Decoding JPEG");
         line("");
@@ -423,7 +472,9 @@ final class Summary {
         line("## Figures and files");
         line("");
         line("CSV: `points.csv` (every run of the job), `engine.csv` (engine alone), `engine-heap.csv`, `load.csv` "
-                + "(latency against load); `run.properties` (machine and settings); `run.log` (console).");
+                + "(latency against load)" + (r.allProfiles.rows().isEmpty() ? "" : ", `profile.csv` (the classify threads' "
+                + "samples; the recordings themselves are in `profiles/`, which is not committed: open one with `jfr print` "
+                + "or JDK Mission Control)") + "; `run.properties` (machine and settings); `run.log` (console).");
         line("");
         for (String p : plots) {
             line("![" + p + "](" + p + ")");
