@@ -93,6 +93,30 @@ final class CpuMeter {
                 machine[1]);
     }
 
+    /**
+     * CPU time so far of the live threads whose name {@code threads} accepts, and how many there are: two readings
+     * around a window give how busy they were (a profiler's sample count cannot: its sampler shares the cores and
+     * its period stretches when they are busy).
+     */
+    static long[] cpuNanos(java.util.function.Predicate<String> threads) {
+        long nanos = 0, count = 0;
+        for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info != null && threads.test(info.getThreadName())) {
+                long t = THREADS.getThreadCpuTime(info.getThreadId());
+                if (t >= 0) {
+                    nanos += t;
+                    count++;
+                }
+            }
+        }
+        return new long[] {nanos, count};
+    }
+
+    /** Whether a thread is a Flink task's own ("... (1/2)#0"); its helpers carry the task's name after "... for ". */
+    static boolean isFlinkTask(String threadName) {
+        return FLINK_TASK.matcher(threadName).matches();
+    }
+
     /** Milliseconds the JIT compilers have spent since the JVM started, or -1 if the JVM does not say. */
     static long compileMillis() {
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
@@ -103,7 +127,7 @@ final class CpuMeter {
         if (threadName.startsWith(HARNESS_PREFIX) || threadName.contains("| " + HARNESS_PREFIX)) {
             return 1;
         }
-        if (FLINK_TASK.matcher(threadName).matches() || threadName.startsWith("kafka-producer-network-thread")) {
+        if (isFlinkTask(threadName) || threadName.startsWith("kafka-producer-network-thread")) {
             return 0;
         }
         return 2;

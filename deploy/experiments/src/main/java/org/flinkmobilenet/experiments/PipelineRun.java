@@ -54,7 +54,6 @@ final class PipelineRun {
 
     /** The threads whose time is the job's throughput: the classify subtasks (chained with the label sink). */
     static final String CLASSIFY_THREAD = "classify (MobileNet)";
-    private static final java.util.regex.Pattern TASK_THREAD = java.util.regex.Pattern.compile(".*\\(\\d+/\\d+\\)#\\d+");
 
     /**
      * A classify subtask's own thread: Flink names it after its task, "... classify (MobileNet) ... (1/2)#0", and
@@ -62,7 +61,7 @@ final class PipelineRun {
      * "Source Data Fetcher for ..."), which are left out.
      */
     static boolean isClassifyThread(String name) {
-        return name.contains(CLASSIFY_THREAD) && !name.contains(" for ") && TASK_THREAD.matcher(name).matches();
+        return name.contains(CLASSIFY_THREAD) && !name.contains(" for ") && CpuMeter.isFlinkTask(name);
     }
 
     private final InJvmKafka kafka;
@@ -133,7 +132,7 @@ final class PipelineRun {
                 double startupMillis = (System.nanoTime() - submitted) / 1e6;
 
                 LabelReader.Mark a = from.get(300, TimeUnit.SECONDS);
-                long[] classifyCpuFrom = ThreadProfile.cpuNanos(PipelineRun::isClassifyThread);
+                long[] classifyCpuFrom = CpuMeter.cpuNanos(PipelineRun::isClassifyThread);
                 LabelReader.Mark b;
                 ThreadProfile profile = null;
                 // Raw frames only: JPEG decoding runs in native code (libjpeg), which execution samples do not see.
@@ -151,7 +150,7 @@ final class PipelineRun {
                         profile = ThreadProfile.read(file, PipelineRun::isClassifyThread);
                     }
                 }
-                long[] classifyCpuTo = ThreadProfile.cpuNanos(PipelineRun::isClassifyThread);
+                long[] classifyCpuTo = CpuMeter.cpuNanos(PipelineRun::isClassifyThread);
                 double seconds = (b.wallNanos() - a.wallNanos()) / 1e9;
                 // CPU of the classify threads over the window, per thread: 1 = never waited, never lost its core
                 double classifyBusy = classifyCpuTo[1] == 0 ? Double.NaN

@@ -45,11 +45,11 @@ final class Results {
                 && x.get("setup").equals(setup) && Table.num(x, "batch") == batch && counted(x), column);
     }
 
+    /** The columns that name one attempt at one point, in both points.csv and profile.csv. */
+    private static final List<String> ATTEMPT = List.of("repeat", "attempt", "model", "format", "setup", "batch");
+
     private boolean counted(Map<String, String> profileRow) {
-        return points.rows().stream().anyMatch(p -> p.get("repeat").equals(profileRow.get("repeat"))
-                && p.get("attempt").equals(profileRow.get("attempt")) && p.get("model").equals(profileRow.get("model"))
-                && p.get("format").equals(profileRow.get("format")) && p.get("setup").equals(profileRow.get("setup"))
-                && p.get("batch").equals(profileRow.get("batch")));
+        return points.rows().stream().anyMatch(p -> ATTEMPT.stream().allMatch(k -> p.get(k).equals(profileRow.get(k))));
     }
 
     private static Table read(Path file, List<String> columns) throws IOException {

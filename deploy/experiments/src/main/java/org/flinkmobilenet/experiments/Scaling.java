@@ -358,13 +358,13 @@ public final class Scaling {
             cells.add(p.share(part));
         }
         profile.add(cells.toArray());
-        log("profile %s %s %s b%d: %d samples of %d classify thread(s), busy %.0f %% of the window: inference %.0f %%, decode %.0f %%, resize/normalise "
-                        + "%.0f %%, labels %.0f %%, Kafka %.0f %%, Flink %.0f %%, job %.0f %%, other %.0f %%", m.key(), format,
-                setup, batch, p.samples(), p.threads(), 100 * r.classifyBusy(), 100 * p.share(ThreadProfile.Part.INFERENCE),
-                100 * p.share(ThreadProfile.Part.DECODE), 100 * p.share(ThreadProfile.Part.PREPROCESS),
-                100 * p.share(ThreadProfile.Part.LABELS), 100 * p.share(ThreadProfile.Part.KAFKA),
-                100 * p.share(ThreadProfile.Part.FLINK), 100 * p.share(ThreadProfile.Part.JOB),
-                100 * p.share(ThreadProfile.Part.OTHER));
+        StringBuilder parts = new StringBuilder();
+        for (ThreadProfile.Part part : ThreadProfile.Part.values()) {
+            parts.append(String.format(Locale.ROOT, "%s %s %.0f %%", parts.length() == 0 ? "" : ",", part.column,
+                    100 * p.share(part)));
+        }
+        log("profile %s %s %s b%d: %d samples of %d classify thread(s), busy %.0f %% of the window:%s", m.key(), format,
+                setup, batch, p.samples(), p.threads(), 100 * r.classifyBusy(), parts);
     }
 
     private static boolean disturbed(double outsideCores) {

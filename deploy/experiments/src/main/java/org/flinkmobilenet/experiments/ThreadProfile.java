@@ -156,26 +156,6 @@ final class ThreadProfile {
         return threads;
     }
 
-    /**
-     * CPU time so far of the live threads whose name {@code threads} accepts, and how many there are: two readings
-     * around a window give how busy they were (the samples cannot: JFR's sampler shares the cores and its period
-     * stretches when they are busy).
-     */
-    static long[] cpuNanos(Predicate<String> threads) {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long nanos = 0, count = 0;
-        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (info != null && threads.test(info.getThreadName())) {
-                long t = mx.getThreadCpuTime(info.getThreadId());
-                if (t >= 0) {
-                    nanos += t;
-                    count++;
-                }
-            }
-        }
-        return new long[] {nanos, count};
-    }
-
     long count(Part p) {
         return counts.get(p);
     }
